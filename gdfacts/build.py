@@ -1,0 +1,176 @@
+"""Compile a checked Dataset into guangdong_facts.db, atomically.
+
+The database is written to a temporary file beside the target and moved into
+place only once it is complete and has passed SQLite's own integrity and
+foreign-key checks, so a failed or interrupted build leaves the previous
+database exactly as it was. The same inputs give a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__, dataset
+from .problems import BuildFailed
+
+DEFAULT_DB = "guangdong_facts.db"
+ROOT = Path(__file__).resolve().parent.parent
+FTS_TABLES = ("citations_fts", "facts_fts", "targets_fts", "source_lines_fts")
+
+
+def inputs_digest(inputs: list[tuple[str, str]]) -> str:
+    """One SHA-256 over every input file's path and hash, and the builder's version."""
+    h = hashlib.sha256(f"gdfacts {__version__}\n".encode())
+    for path, digest in inputs:
+        h.update(f"{digest}  {path}\n".encode())
+    return h.hexdigest()
+
+
+def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
+    """Write the database to `output` atomically; return the row counts."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.executescript(data.schema_sql)
+            db.execute("BEGIN")
+            counts = _insert(db, data)
+            for table in FTS_TABLES:
+                db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+            db.execute("COMMIT")
+            _verify(db)
+            db.execute("VACUUM")
+        finally:
+            db.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, output)
+        _fsync_dir(output.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
+    for ident, source in data.sources.items():
+        e = source.entry
+        db.execute(
+            "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (ident, e["title"], int(e["title_is_editorial"]), e.get("publisher"), e.get("author"),
+             e.get("published"), e.get("published_basis"), e.get("url"), e["seed"], e["sha256"],
+             len(source.lines), source.fact_file),
+        )
+        db.executemany(
+            "INSERT INTO source_lines VALUES (?,?,?)",
+            ((ident, number, text) for number, text in enumerate(source.lines, 1)),
+        )
+    for ident, e in data.regions.items():
+        db.execute(
+            "INSERT INTO regions VALUES (?,?,?,?,?,?)",
+            (ident, e["name"], e["name_zh"], e["level"], e.get("parent"), e.get("division_code")),
+        )
+    for ident, e in data.indicators.items():
+        db.execute(
+            "INSERT INTO indicators VALUES (?,?,?,?,?,?)",
+            (ident, e["name"], e["description"], e["unit"], e["category"], e.get("better")),
+        )
+    citation_id = 0
+    counts = {"facts": 0, "targets": 0, "citations": 0, "sources": len(data.sources)}
+    for r in data.records:
+        corrected = int(any(c.correction_reason for c in r.citations))
+        db.execute(
+            f"INSERT INTO {r.table} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (r.id, r.region_id, r.indicator_id, r.period, r.kind, float(r.value), r.unit, r.qualifier,
+             corrected, r.period_basis, r.note, r.conflicts_with, r.data_file, r.data_line),
+        )
+        counts[r.table] += 1
+        for c in r.citations:
+            citation_id += 1
+            db.execute(
+                "INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (citation_id,
+                 r.id if r.table == "facts" else None,
+                 r.id if r.table == "targets" else None,
+                 c.source_id, c.line, c.quote, c.as_stated, float(c.stated_value), c.stated_qualifier,
+                 int(c.correction_reason is not None), c.correction_reason,
+                 float(c.correction_scale) if c.correction_scale is not None else None),
+            )
+            counts["citations"] += 1
+    db.executemany("INSERT INTO build_inputs VALUES (?,?)", data.inputs)
+    db.executemany(
+        "INSERT INTO build_info VALUES (?,?)",
+        [("inputs_sha256", inputs_digest(data.inputs)), ("builder", f"gdfacts {__version__}"),
+         ("sqlite_version", sqlite3.sqlite_version)],
+    )
+    return counts
+
+
+def _verify(db: sqlite3.Connection) -> None:
+    problems = [f"foreign key: {row}" for row in db.execute("PRAGMA foreign_key_check")]
+    problems += [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    if problems:
+        raise RuntimeError("the new database failed SQLite's checks: " + "; ".join(problems))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not every platform opens directories
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build(root: Path | str = ROOT, output: Path | str | None = None, check_only: bool = False) -> dict[str, int]:
+    """Check every input, then (unless check_only) write the database."""
+    root = Path(root)
+    data = dataset.load(root)
+    counts = {
+        "facts": sum(r.table == "facts" for r in data.records),
+        "targets": sum(r.table == "targets" for r in data.records),
+        "citations": sum(len(r.citations) for r in data.records),
+        "sources": len(data.sources),
+    }
+    if not check_only:
+        write(data, Path(output) if output is not None else root / DEFAULT_DB)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="build_db.py",
+        description="Check data/ and seeds/ against each other and compile guangdong_facts.db.",
+    )
+    parser.add_argument("-o", "--output", type=Path, help=f"where to write the database (default: {DEFAULT_DB} in the root)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the folder holding data/, seeds/ and schema.sql")
+    parser.add_argument("--check", action="store_true", help="check everything, write nothing")
+    args = parser.parse_args(argv)
+    output = args.output if args.output is not None else args.root / DEFAULT_DB
+    try:
+        counts = build(args.root, output, check_only=args.check)
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            print(problem, file=sys.stderr)
+        left = "nothing was written" if args.check else f"{output} was left as it was"
+        print(f"Build failed: {len(failed.problems)} problem(s); {left}.", file=sys.stderr)
+        return 1
+    summary = f"{counts['facts']} facts, {counts['targets']} targets, {counts['citations']} citations from {counts['sources']} sources"
+    if args.check:
+        print(f"Checked: {summary}; every citation verified. Nothing was written.")
+    else:
+        print(f"Built {output}: {summary}; every citation verified, integrity and foreign-key checks passed.")
+    return 0

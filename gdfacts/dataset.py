@@ -1,0 +1,563 @@
+"""Read data/, seeds/ and schema.sql, check everything, and return the rows.
+
+`load(root)` either returns a Dataset whose every number has been proved
+against its article, or raises BuildFailed with every problem found, each
+naming a file and line. Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+
+from . import coverage, quantities, spec, strict_yaml
+from .problems import BuildFailed, Problem
+
+DATA_DIR = "data"
+FACTS_DIR = "data/facts"
+SEEDS_DIR = "seeds"
+SCHEMA_FILE = "schema.sql"
+REFERENCE_FILES = {
+    "sources": ("data/sources.yml", spec.SOURCE),
+    "regions": ("data/regions.yml", spec.REGION),
+    "indicators": ("data/indicators.yml", spec.INDICATOR),
+}
+SEED_CHECKSUMS = "SHA256SUMS"
+MAX_LINE_SHOWN = 300
+
+
+@dataclass
+class Source:
+    entry: spec.Entry
+    path: str  # the YAML file that lists it
+    lines: list[str] = field(default_factory=list)
+    fact_file: str | None = None
+    fact_doc: spec.Entry | None = None
+
+
+@dataclass
+class Citation:
+    source_id: str
+    line: int
+    quote: str
+    as_stated: str
+    stated_value: Decimal
+    stated_qualifier: str
+    correction_reason: str | None
+    correction_scale: Decimal | None
+
+
+@dataclass
+class Record:
+    id: str
+    table: str  # facts | targets
+    region_id: str
+    indicator_id: str
+    period: str
+    kind: str
+    value: Decimal
+    unit: str
+    qualifier: str
+    period_basis: str | None
+    note: str | None
+    conflicts_with: str | None
+    data_file: str
+    data_line: int
+    citations: list[Citation]
+
+    @property
+    def key(self) -> tuple:
+        return (self.region_id, self.indicator_id, self.period, self.kind, self.unit)
+
+
+@dataclass
+class Dataset:
+    schema_sql: str
+    sources: dict[str, Source]
+    regions: dict[str, spec.Entry]
+    indicators: dict[str, spec.Entry]
+    records: list[Record]
+    inputs: list[tuple[str, str]]  # (path, sha256) of every file read
+
+
+class _Checker:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.inputs: dict[str, str] = {}
+
+    def problem(self, path: str, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        try:
+            data = (self.root / rel).read_bytes()
+        except FileNotFoundError:
+            self.problem(rel, 1, "is missing")
+            return None
+        except OSError as e:
+            self.problem(rel, 1, f"cannot be read: {e.strerror}")
+            return None
+        self.inputs[rel] = hashlib.sha256(data).hexdigest()
+        return data
+
+    def read_yaml(self, rel: str):
+        data = self.read_bytes(rel)
+        if data is None:
+            return None
+        node, problems = strict_yaml.load(data, rel)
+        self.problems.extend(problems)
+        return node
+
+    # -- vocabularies --------------------------------------------------------
+
+    def vocabularies(self) -> tuple[str, dict[str, dict[str, str]]] | None:
+        data = self.read_bytes(SCHEMA_FILE)
+        if data is None:
+            return None
+        schema_sql = data.decode("utf-8")
+        db = sqlite3.connect(":memory:")
+        try:
+            db.executescript(schema_sql)
+            vocab = {
+                "units": dict(db.execute("select id, name from units")),
+                "kinds": dict(db.execute("select id, record from kinds")),
+                "qualifiers": dict(db.execute("select id, id from qualifiers")),
+                "categories": dict(db.execute("select id, id from categories")),
+                "levels": dict(db.execute("select id, id from region_levels")),
+            }
+        except sqlite3.Error as e:
+            self.problem(SCHEMA_FILE, 1, f"does not run in SQLite: {e}")
+            return None
+        finally:
+            db.close()
+        return schema_sql, vocab
+
+    # -- reference lists -----------------------------------------------------
+
+    def reference(self, name: str) -> dict[str, spec.Entry]:
+        rel, item = REFERENCE_FILES[name]
+        node = self.read_yaml(rel)
+        if node is None and not any(p.path == rel for p in self.problems):
+            self.problem(rel, 1, "is empty")
+        entries, problems = spec.read_list(node, item, rel, name)
+        self.problems.extend(problems)
+        by_id: dict[str, spec.Entry] = {}
+        for entry in entries:
+            entry.values["_file"] = rel
+            ident = entry.get("id")
+            if ident is None:
+                continue
+            if ident in by_id:
+                self.problem(rel, entry.line_of("id"), f"id '{ident}' is used twice (first on line {by_id[ident].line_of('id')})")
+                continue
+            by_id[ident] = entry
+        return by_id
+
+    def check_choice(self, entry: spec.Entry, key: str, allowed, what: str) -> bool:
+        value = entry.get(key)
+        if value is None or value in allowed:
+            return True
+        self.problem(entry["_file"], entry.line_of(key), f"{what} '{value}' is not one of: {', '.join(sorted(allowed))}")
+        return False
+
+    def check_reference(self, path: str, line: int, value: str | None, known: dict, what: str) -> bool:
+        if value is None or value in known:
+            return value is not None
+        near = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        self.problem(path, line, f"no {what} '{value}' in {REFERENCE_FILES[what + 's'][0] if what + 's' in REFERENCE_FILES else what}{hint}")
+        return False
+
+    def regions(self, regions: dict[str, spec.Entry], vocab) -> None:
+        for entry in regions.values():
+            self.check_choice(entry, "level", vocab["levels"], "level")
+            parent = entry.get("parent")
+            if parent is not None:
+                self.check_reference(entry["_file"], entry.line_of("parent"), parent, regions, "region")
+        for ident, entry in regions.items():
+            seen, current = {ident}, entry.get("parent")
+            while current in regions:
+                if current in seen:
+                    self.problem(entry["_file"], entry.line_of("parent"), f"region '{ident}' is its own ancestor")
+                    break
+                seen.add(current)
+                current = regions[current].get("parent")
+
+    def indicators(self, indicators: dict[str, spec.Entry], vocab) -> None:
+        for entry in indicators.values():
+            self.check_choice(entry, "unit", vocab["units"], "unit")
+            self.check_choice(entry, "category", vocab["categories"], "category")
+            self.check_choice(entry, "better", ("higher", "lower"), "better")
+
+    # -- sources and their seeds ---------------------------------------------
+
+    def sources(self, entries: dict[str, spec.Entry]) -> dict[str, Source]:
+        sources: dict[str, Source] = {}
+        seeds_used: dict[str, str] = {}
+        for ident, entry in entries.items():
+            source = Source(entry, entry["_file"])
+            sources[ident] = source
+            published = entry.get("published")
+            if published is not None and not _valid_date(published):
+                self.problem(source.path, entry.line_of("published"), f"published '{published}' is not a date in the calendar")
+            seed = entry.get("seed")
+            if seed is None:
+                continue
+            rel = self.seed_path(seed, source.path, entry.line_of("seed"))
+            if rel is None:
+                continue
+            if rel in seeds_used:
+                self.problem(source.path, entry.line_of("seed"), f"seed {rel} is already the seed of source '{seeds_used[rel]}'")
+                continue
+            seeds_used[rel] = ident
+            data = self.read_bytes(rel)
+            if data is None:
+                self.problems.pop()
+                self.problem(source.path, entry.line_of("seed"), f"seed {rel} does not exist")
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            recorded = entry.get("sha256")
+            if recorded is not None and digest != recorded:
+                self.problem(
+                    source.path,
+                    entry.line_of("sha256"),
+                    f"seed {rel} has SHA-256 {digest}, not the {recorded} recorded here: the article has changed. "
+                    "Restore it byte for byte, or review every citation of it before recording the new checksum",
+                )
+                continue
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                bad_line = data[: e.start].count(b"\n") + 1
+                self.problem(source.path, entry.line_of("seed"), f"seed {rel} is not UTF-8 (line {bad_line})")
+                continue
+            lines = text.split("\n")
+            if text.endswith("\n"):
+                lines.pop()
+            source.lines = lines
+        seeds_dir = self.root / SEEDS_DIR
+        if seeds_dir.is_dir():
+            for path in sorted(seeds_dir.iterdir()):
+                rel = f"{SEEDS_DIR}/{path.name}"
+                if path.name != SEED_CHECKSUMS and rel not in seeds_used:
+                    self.problem(REFERENCE_FILES["sources"][0], 1, f"{rel} is in seeds/ but no source lists it as its seed")
+        return sources
+
+    def seed_path(self, seed: str, path: str, line: int) -> str | None:
+        pure = PurePosixPath(seed)
+        if pure.is_absolute() or "\\" in seed or ".." in pure.parts or len(pure.parts) != 2 or pure.parts[0] != SEEDS_DIR:
+            self.problem(path, line, f"seed '{seed}' must be a file directly in {SEEDS_DIR}/, such as {SEEDS_DIR}/000_name.txt")
+            return None
+        full = self.root / pure
+        if full.is_symlink() or (full.exists() and full.resolve().parent != (self.root / SEEDS_DIR).resolve()):
+            self.problem(path, line, f"seed '{seed}' is a link; seeds must be plain files in {SEEDS_DIR}/")
+            return None
+        return str(pure)
+
+    # -- fact files ------------------------------------------------------------
+
+    def fact_files(self, sources: dict[str, Source], regions, indicators, vocab) -> list[Record]:
+        records: list[Record] = []
+        covered: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        facts_dir = self.root / FACTS_DIR
+        files = sorted(facts_dir.glob("*.yml")) if facts_dir.is_dir() else []
+        if not files:
+            self.problem(FACTS_DIR, 1, "holds no fact files (*.yml)")
+        for file in files:
+            rel = f"{FACTS_DIR}/{file.name}"
+            node = self.read_yaml(rel)
+            doc, problems = spec.read_map(node, spec.FACT_FILE, rel, "fact file")
+            self.problems.extend(problems)
+            if doc is None:
+                continue
+            source_id = doc.get("source")
+            if not self.check_reference(rel, doc.line_of("source"), source_id, sources, "source"):
+                continue
+            source = sources[source_id]
+            if source.fact_file is not None:
+                self.problem(rel, doc.line_of("source"), f"source '{source_id}' already has its fact file, {source.fact_file}")
+                continue
+            source.fact_file = rel
+            source.fact_doc = doc
+            for entry in doc.get("records", []):
+                record = self.record(entry, rel, source_id, sources, regions, indicators, vocab, covered)
+                if record is not None:
+                    records.append(record)
+            for entry in doc.get("unrecorded", []):
+                self.unrecorded(entry, rel, source_id, sources, covered)
+        for ident, source in sources.items():
+            if source.fact_file is None:
+                if not any(p.path == FACTS_DIR for p in self.problems):
+                    self.problem(source.path, source.entry.line, f"source '{ident}' has no fact file in {FACTS_DIR}/")
+                continue
+            self.coverage(source, covered)
+        self.conflicts(records)
+        return records
+
+    def record(self, entry, rel, default_source, sources, regions, indicators, vocab, covered) -> Record | None:
+        ok = True
+        at = entry.line_of
+        region_id, indicator_id = entry.get("region"), entry.get("indicator")
+        ok &= self.check_reference(rel, at("region"), region_id, regions, "region")
+        ok &= self.check_reference(rel, at("indicator"), indicator_id, indicators, "indicator")
+        kind = entry.get("kind")
+        if kind is not None and kind not in vocab["kinds"]:
+            self.problem(rel, at("kind"), f"kind '{kind}' is not one of: {', '.join(vocab['kinds'])}")
+            ok = False
+        qualifier = entry.get("qualifier", "exact")
+        if qualifier not in vocab["qualifiers"]:
+            self.problem(rel, at("qualifier"), f"qualifier '{qualifier}' is not one of: {', '.join(vocab['qualifiers'])}")
+            ok = False
+        period = entry.get("period")
+        if period is not None and not _valid_date(period):
+            self.problem(rel, at("period"), f"period '{period}' is not a date in the calendar")
+            ok = False
+        value = entry.get("value")
+        indicator = indicators.get(indicator_id)
+        unit = entry.get("unit") or (indicator.get("unit") if indicator else None)
+        if unit is not None and unit not in vocab["units"]:
+            self.problem(rel, at("unit"), f"unit '{unit}' is not one of: {', '.join(vocab['units'])}")
+            ok = False
+        elif indicator is not None and unit is not None and not _unit_fits(unit, indicator["unit"]):
+            self.problem(rel, at("unit"), f"unit {unit} does not fit indicator '{indicator_id}', which is in {indicator['unit']}")
+            ok = False
+        if value is not None and unit in quantities.BOUNDS:
+            low, high, whole = quantities.BOUNDS[unit]
+            if not low <= value <= high:
+                self.problem(rel, at("value"), f"value {value} is out of the range a {unit} value can take ({low} to {high})")
+                ok = False
+            elif whole and value != value.to_integral_value():
+                self.problem(rel, at("value"), f"value {value} must be a whole number for unit {unit}")
+                ok = False
+        if not ok or None in (region_id, indicator_id, kind, period, value, unit):
+            for citation in entry.get("citations", []):  # still check the quotes, and count their coverage
+                self.citation(citation, rel, default_source, sources, None, None, "exact", covered)
+            return None
+
+        citations = []
+        for c in entry.get("citations", []):
+            citation = self.citation(c, rel, default_source, sources, value, unit, qualifier, covered)
+            if citation is not None:
+                citations.append(citation)
+        if len(citations) != len(entry.get("citations", [])) or not citations:
+            return None
+
+        cited_lines = [sources[c.source_id].lines[c.line - 1] for c in citations]
+        if entry.get("period_basis") is None and not any(period[:4] in text for text in cited_lines):
+            self.problem(rel, at("period"), f"period {period} is not on the cited line; say how it was resolved in period_basis")
+        if vocab["kinds"][kind] == "fact" and kind == "actual":
+            for c in citations:
+                published = sources[c.source_id].entry.get("published")
+                if published is not None and _period_end(period) > _period_end(published):
+                    self.problem(rel, at("period"), f"an actual for {period} cannot come from source '{c.source_id}', published {published}; is it an estimate?")
+
+        ident = entry.get("id") or "-".join(
+            [region_id, indicator_id, period, kind] + ([unit.lower()] if unit != indicator["unit"] else [])
+        )
+        conflicts_with = entry.get("conflicts_with")
+        if conflicts_with is not None and entry.get("id") is None:
+            self.problem(rel, at("conflicts_with"), "a record that acknowledges a conflict needs an explicit id")
+        table = "facts" if vocab["kinds"][kind] == "fact" else "targets"
+        return Record(
+            id=ident, table=table, region_id=region_id, indicator_id=indicator_id, period=period, kind=kind,
+            value=value, unit=unit, qualifier=qualifier, period_basis=entry.get("period_basis"), note=entry.get("note"),
+            conflicts_with=conflicts_with, data_file=rel, data_line=entry.line, citations=citations,
+        )
+
+    def citation(self, c, rel, default_source, sources, value, unit, qualifier, covered) -> Citation | None:
+        at = c.line_of
+        source_id = c.get("source", default_source)
+        if not self.check_reference(rel, at("source"), source_id, sources, "source"):
+            return None
+        source = sources[source_id]
+        seed = source.entry.get("seed")
+        line, quote, stated = c.get("line"), c.get("quote"), c.get("stated")
+        if not source.lines or line is None or quote is None:
+            return None
+        if not 1 <= line <= len(source.lines):
+            self.problem(rel, at("line"), f"line {line} is not in {seed}, which has lines 1 to {len(source.lines)}")
+            return None
+        text = source.lines[line - 1]
+        if quote not in text:
+            elsewhere = [n for n, other in enumerate(source.lines, 1) if quote in other]
+            hint = f"; it is on line {', '.join(map(str, elsewhere))}" if elsewhere else ""
+            self.problem(rel, at("quote"), f'quote "{quote}" is not on line {line} of {seed}{hint}; the line reads: {_shown(text)}')
+            return None
+        if stated is None:
+            return None
+        offset = quote.find(stated)
+        if offset < 0:
+            self.problem(rel, at("stated"), f'stated words "{stated}" are not in the quote "{quote}"')
+            return None
+        covered.setdefault((source_id, line), []).extend(coverage.stated_spans(quote, stated, text))
+        try:
+            words = quantities.read_stated(stated)
+        except quantities.Unreadable as e:
+            self.problem(rel, at("stated"), f"{e}; state the number as the article does, e.g. '3.46 trillion yuan', '5.5 per cent', '170,000', 'first'")
+            return None
+        if value is None:
+            return None
+
+        ok = True
+        if unit not in words.units:
+            self.problem(rel, at("stated"), f'the words "{stated}" state {" or ".join(sorted(words.units))}, not {unit}')
+            ok = False
+        before = quote[:offset]
+        sign = quantities.sign_before(before)
+        if sign and quantities.SIGNS[sign] < 0 and words.direction is None:
+            self.problem(rel, at("stated"), f'the quote says "{sign}" just before "{stated}", a fall; include it in stated')
+            ok = False
+        c_qualifier = c.get("qualifier", qualifier)
+        hedge = words.qualifier or quantities.hedge_before(before)
+        if c_qualifier not in self.vocab["qualifiers"]:
+            self.problem(rel, at("qualifier"), f"qualifier '{c_qualifier}' is not one of: {', '.join(self.vocab['qualifiers'])}")
+            return None
+        if hedge is not None and hedge != c_qualifier:
+            self.problem(rel, at("stated"), f'the words "{quote}" make this {hedge}, but the qualifier is {c_qualifier}')
+            ok = False
+        elif hedge is None and c_qualifier not in ("exact", "approximately") and c_qualifier not in quantities.hedges_in(quote):
+            self.problem(rel, at("stated"), f'nothing in the quote "{quote}" says {c_qualifier}; quote the words that do')
+            ok = False
+
+        correction = c.get("correction")
+        reason = scale = None
+        if correction is not None:
+            reason, scale = correction.get("reason"), correction.get("scale")
+            if words.agrees_with(value, c_qualifier):
+                self.problem(rel, at("correction"), f'the words "{stated}" already give {value}; remove the correction')
+                ok = False
+            if scale is not None and words.value * scale != value:
+                self.problem(
+                    rel, at("correction"),
+                    f"the stated {_number(words.value)} × scale {_number(scale)} = {_number(words.value * scale)}, not the value {_number(value)}",
+                )
+                ok = False
+        elif ok and not words.agrees_with(value, c_qualifier):
+            self.problem(
+                rel, at("stated"),
+                f'the words "{stated}" give {_number(words.value)} {unit} ({c_qualifier}), but the value is {_number(value)}; '
+                "fix the value, or record a correction with its reason",
+            )
+            ok = False
+        if not ok:
+            return None
+        return Citation(source_id, line, quote, stated, words.value, c_qualifier, reason, scale)
+
+    def unrecorded(self, entry, rel, default_source, sources, covered) -> None:
+        source_id = entry.get("source", default_source)
+        if not self.check_reference(rel, entry.line_of("source"), source_id, sources, "source"):
+            return
+        lines, line, text = sources[source_id].lines, entry.get("line"), entry.get("text")
+        if not lines or line is None or text is None:
+            return
+        if not 1 <= line <= len(lines):
+            self.problem(rel, entry.line_of("line"), f"line {line} is not in {sources[source_id].entry.get('seed')}, which has lines 1 to {len(lines)}")
+            return
+        spans = coverage.spans_of(text, lines[line - 1])
+        if not spans:
+            self.problem(rel, entry.line_of("text"), f'"{text}" is not on line {line}; the line reads: {_shown(lines[line - 1])}')
+            return
+        if not coverage.numerals(text):
+            self.problem(rel, entry.line_of("text"), f'"{text}" holds no number; remove it from unrecorded')
+            return
+        covered.setdefault((source_id, line), []).extend(spans)
+
+    def coverage(self, source: Source, covered) -> None:
+        doc = source.fact_doc
+        at = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
+        for number, text in enumerate(source.lines, 1):
+            for numeral in coverage.uncovered(text, covered.get((source.entry["id"], number), [])):
+                self.problem(
+                    source.fact_file, at,
+                    f"{source.entry.get('seed')} line {number} says '{numeral}', which no citation states and unrecorded does not list",
+                )
+
+    def conflicts(self, records: list[Record]) -> None:
+        by_key: dict[tuple, Record] = {}
+        by_id: dict[str, Record] = {}
+        for record in records:
+            first = by_key.get(record.key)
+            if first is None:
+                by_key[record.key] = record
+            elif first.value == record.value and first.qualifier == record.qualifier:
+                self.problem(record.data_file, record.data_line, f"repeats record {first.id} ({first.data_file}:{first.data_line}); add its citations there instead")
+                continue
+            elif record.conflicts_with != first.id and first.conflicts_with != record.id:
+                self.problem(
+                    record.data_file, record.data_line,
+                    f"conflicts with record {first.id} ({first.data_file}:{first.data_line}): {_number(record.value)} against {_number(first.value)}. "
+                    f"If the sources really disagree, give this record an id and conflicts_with: {first.id}, with a note",
+                )
+                continue
+            other = by_id.get(record.id)
+            if other is not None:
+                self.problem(record.data_file, record.data_line, f"id '{record.id}' is used twice (first at {other.data_file}:{other.data_line})")
+                continue
+            by_id[record.id] = record
+        for record in records:
+            if record.conflicts_with is not None:
+                other = by_id.get(record.conflicts_with)
+                if other is None or other.key != record.key:
+                    self.problem(record.data_file, record.data_line, f"conflicts_with '{record.conflicts_with}' names no record of the same region, indicator, period, kind and unit")
+
+
+def load(root: Path | str) -> Dataset:
+    """Check every input under root; return the dataset or raise BuildFailed."""
+    checker = _Checker(Path(root))
+    schema = checker.vocabularies()
+    refs = {name: checker.reference(name) for name in REFERENCE_FILES}
+    if schema is None:
+        raise BuildFailed(checker.problems)
+    schema_sql, vocab = schema
+    checker.vocab = vocab
+    checker.regions(refs["regions"], vocab)
+    checker.indicators(refs["indicators"], vocab)
+    sources = checker.sources(refs["sources"])
+    records = checker.fact_files(sources, refs["regions"], refs["indicators"], vocab)
+    for rel in sorted((Path(root) / SEEDS_DIR).glob("*")):
+        if rel.name == SEED_CHECKSUMS:
+            checker.read_bytes(f"{SEEDS_DIR}/{rel.name}")
+    if checker.problems:
+        raise BuildFailed(checker.problems)
+    return Dataset(
+        schema_sql=schema_sql,
+        sources=sources,
+        regions=refs["regions"],
+        indicators=refs["indicators"],
+        records=records,
+        inputs=sorted(checker.inputs.items()),
+    )
+
+
+def _unit_fits(unit: str, indicator_unit: str) -> bool:
+    """A value is in its indicator's unit, or is the USD equivalent of a CNY amount."""
+    return unit == indicator_unit or (indicator_unit == "CNY" and unit == "USD")
+
+
+def _valid_date(text: str) -> bool:
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
+    return True
+
+
+def _period_end(text: str) -> tuple[int, int, int]:
+    parts = [int(p) for p in text.split("-")]
+    year = parts[0]
+    month = parts[1] if len(parts) > 1 else 12
+    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return (year, month, day)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= MAX_LINE_SHOWN else text[:MAX_LINE_SHOWN] + "…"
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f") if abs(value) < Decimal("1e21") else str(value)

@@ -1,0 +1,248 @@
+"""The keys of every data/ file, their types, and the reading of YAML into them.
+
+This module is the one place that says which keys a curated file may hold.
+Values arrive as text from `strict_yaml`; each field's kind says how to read
+it, and anything that does not fit becomes a Problem naming file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .problems import Problem
+from .strict_yaml import Mapping, Node, Scalar, Sequence
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+DIVISION_CODE_PATTERN = re.compile(r"^[0-9]{6}$")
+# ISO 8601 calendar text: a year, a month or a day.
+PERIOD_PATTERN = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+LARGEST_NUMBER = Decimal("1e30")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # text | integer | number | boolean | list | map
+    required: bool = True
+    pattern: re.Pattern | None = None
+    pattern_help: str = ""
+    item: dict | None = None  # the spec of a list's mappings, or of a map
+
+
+@dataclass
+class Entry:
+    """A mapping read against its spec: values by key, and the line of each key."""
+
+    values: dict
+    line: int
+    lines: dict
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+    def get(self, key, default=None):
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def line_of(self, key) -> int:
+        return self.lines.get(key, self.line)
+
+
+def _id(required=True):
+    return Field("text", required, ID_PATTERN, "lower-case letters, digits and _ , starting with a letter")
+
+
+CORRECTION = {
+    "reason": Field("text"),
+    "scale": Field("number", required=False),
+}
+
+CITATION = {
+    "source": _id(required=False),
+    "line": Field("integer"),
+    "quote": Field("text"),
+    "stated": Field("text"),
+    "qualifier": Field("text", required=False),
+    "correction": Field("map", required=False, item=CORRECTION),
+}
+
+RECORD = {
+    "id": Field("text", False, re.compile(r"^[a-z0-9][a-z0-9_-]*$"), "lower-case letters, digits, _ and -"),
+    "region": _id(),
+    "indicator": _id(),
+    "period": Field("text", True, PERIOD_PATTERN, "ISO 8601 text: '2023', '2023-06' or '2023-06-30'"),
+    "period_basis": Field("text", required=False),
+    "kind": Field("text"),
+    "unit": Field("text", required=False),
+    "value": Field("number"),
+    "qualifier": Field("text", required=False),
+    "note": Field("text", required=False),
+    "conflicts_with": Field("text", required=False),
+    "citations": Field("list", item=CITATION),
+}
+
+UNRECORDED = {
+    "source": _id(required=False),
+    "line": Field("integer"),
+    "text": Field("text"),
+    "reason": Field("text"),
+}
+
+FACT_FILE = {
+    "source": _id(),
+    "records": Field("list", item=RECORD),
+    "unrecorded": Field("list", required=False, item=UNRECORDED),
+}
+
+SOURCE = {
+    "id": _id(),
+    "seed": Field("text"),
+    "sha256": Field("text", True, SHA256_PATTERN, "64 lower-case hexadecimal digits"),
+    "title": Field("text"),
+    "title_is_editorial": Field("boolean"),
+    "publisher": Field("text", required=False),
+    "author": Field("text", required=False),
+    "published": Field("text", False, PERIOD_PATTERN, "ISO 8601 text: '2024' or '2024-01-23'"),
+    "published_basis": Field("text", required=False),
+    "url": Field("text", required=False),
+}
+
+REGION = {
+    "id": _id(),
+    "name": Field("text"),
+    "name_zh": Field("text"),
+    "level": Field("text"),
+    "parent": _id(required=False),
+    "division_code": Field("text", False, DIVISION_CODE_PATTERN, "six digits, in quotes"),
+}
+
+INDICATOR = {
+    "id": _id(),
+    "name": Field("text"),
+    "description": Field("text"),
+    "unit": Field("text"),
+    "category": Field("text"),
+    "better": Field("text", required=False),
+}
+
+
+def read_list(node: Node | None, item: dict, path: str, what: str) -> tuple[list[Entry], list[Problem]]:
+    """A document that is a list of mappings (sources.yml, regions.yml, ...)."""
+    problems: list[Problem] = []
+    value = _read(node, Field("list", item=item), path, what, problems, line=1)
+    return (value or []), problems
+
+
+def read_map(node: Node | None, item: dict, path: str, what: str) -> tuple[Entry | None, list[Problem]]:
+    """A document that is one mapping (a fact file)."""
+    problems: list[Problem] = []
+    value = _read(node, Field("map", item=item), path, what, problems, line=1)
+    return value, problems
+
+
+def _read(node, spec: Field, path, what, problems, line):
+    def problem(at, message):
+        problems.append(Problem(path, at, f"{what}: {message}"))
+
+    if node is None or (isinstance(node, Scalar) and node.plain and node.implicit_type() == "null"):
+        if spec.required:
+            problem(getattr(node, "line", line), "is empty; it is required")
+        return None
+
+    if spec.kind == "map":
+        if not isinstance(node, Mapping):
+            problem(node.line, "must be a mapping of keys to values")
+            return None
+        values, lines = {}, {}
+        for key, child in node.items.items():
+            key_line = node.key_lines[key]
+            if key not in spec.item:
+                known = ", ".join(spec.item)
+                problem(key_line, f"has an unknown key '{key}'; known keys: {known}")
+                continue
+            lines[key] = key_line
+            field = spec.item[key]
+            name = key if field.kind in ("list", "map") else f"{what} '{key}'"
+            values[key] = _read(child, field, path, name, problems, key_line)
+        for key, field in spec.item.items():
+            if field.required and key not in node.items:
+                problem(node.line, f"is missing the key '{key}'")
+        return Entry(values, node.line, lines)
+
+    if spec.kind == "list":
+        if not isinstance(node, Sequence):
+            problem(node.line, "must be a list")
+            return None
+        if spec.required and not node.items:
+            problem(node.line, "is an empty list")
+        singular = what[:-1] if what.endswith("s") else f"{what} entry"
+        return [
+            value
+            for child in node.items
+            if (value := _read(child, Field("map", item=spec.item), path, singular, problems, child.line)) is not None
+        ]
+
+    if not isinstance(node, Scalar):
+        problem(node.line, f"must be a single value, not a {'list' if isinstance(node, Sequence) else 'mapping'}")
+        return None
+    text = node.value
+
+    if spec.kind == "text":
+        implicit = node.implicit_type()
+        if implicit != "str":
+            problem(node.line, f"'{text}' is read as {_TYPE_NAMES.get(implicit, implicit)} by YAML; put it in quotes")
+            return None
+        if text.strip() == "":
+            problem(node.line, "is empty")
+            return None
+        if spec.pattern and not spec.pattern.match(text):
+            problem(node.line, f"'{text}' is not of the form expected: {spec.pattern_help}")
+            return None
+        return text
+
+    if not node.plain:
+        problem(node.line, f"'{text}' is in quotes, so it is text; write the {spec.kind} without quotes")
+        return None
+
+    if spec.kind == "boolean":
+        if text not in ("true", "false"):
+            problem(node.line, f"'{text}' is not a boolean; write true or false")
+            return None
+        return text == "true"
+
+    if spec.kind == "integer":
+        if not _INTEGER.match(text):
+            problem(node.line, f"'{text}' is not a whole number")
+            return None
+        return int(text)
+
+    if spec.kind == "number":
+        if not _NUMBER.match(text):
+            problem(node.line, f"'{text}' is not a number; write digits, such as 6, 5.5 or 3.46e12")
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+            problem(node.line, f"'{text}' is not a number")
+            return None
+        if abs(number) >= LARGEST_NUMBER:
+            problem(node.line, f"'{text}' is too large to be a value here")
+            return None
+        return number
+
+    raise AssertionError(f"unknown field kind {spec.kind}")  # pragma: no cover
+
+
+_TYPE_NAMES = {
+    "bool": "a boolean",
+    "int": "a number",
+    "float": "a number",
+    "timestamp": "a date",
+    "null": "empty",
+    "merge": "a merge key",
+    "value": "a value key",
+}

@@ -1,0 +1,319 @@
+-- guangdong-facts: the schema of guangdong_facts.db.
+--
+-- The vocabularies (units, kinds, qualifiers, categories, region levels) are
+-- lookup tables defined here, once; build_db.py reads them from this file to
+-- validate data/, and the CHECK constraints below repeat them so that the
+-- database itself refuses a value outside them (tests/test_schema.py keeps the
+-- two in step). Every number lives in facts or targets, and every one of them
+-- has at least one row in citations pointing at a line of a source.
+
+PRAGMA foreign_keys = ON;
+
+-- Vocabularies -------------------------------------------------------------
+
+CREATE TABLE units (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL
+) STRICT;
+
+INSERT INTO units (id, name, description) VALUES
+    ('CNY', 'Chinese yuan', 'Renminbi yuan, in yuan: 3.46 trillion yuan is stored as 3.46e12.'),
+    ('USD', 'US dollar', 'US dollars, in dollars, as converted by the article itself (never by us).'),
+    ('percent', 'percent', 'A number of percent: 6 percent is stored as 6.0. Growth rates are year on year; a fall is negative.'),
+    ('percentage_points', 'percentage points', 'A difference between two percentages, in points: 0.2 percentage points is stored as 0.2.'),
+    ('count', 'count', 'A number of things (enterprises, jobs, years, base stations).'),
+    ('rank', 'rank', 'A position in a ranking: 1 is first.');
+
+CREATE TABLE kinds (
+    id          TEXT PRIMARY KEY,
+    record      TEXT NOT NULL CHECK (record IN ('fact', 'target')),
+    description TEXT NOT NULL
+) STRICT;
+
+INSERT INTO kinds (id, record, description) VALUES
+    ('actual', 'fact', 'An observed value for a period that has ended, as reported.'),
+    ('estimate', 'fact', 'A projection or preliminary estimate, stated as such ("is projected to").'),
+    ('target', 'target', 'A goal the government sets for the period.'),
+    ('plan', 'target', 'A planned amount (investment, programme) for the period.');
+
+CREATE TABLE qualifiers (
+    id          TEXT PRIMARY KEY,
+    description TEXT NOT NULL
+) STRICT;
+
+INSERT INTO qualifiers (id, description) VALUES
+    ('exact', 'The value as stated, with no hedge (it may still be rounded by the source).'),
+    ('approximately', 'Stated with "about", "around", "approximately", or a rounded restatement.'),
+    ('more_than', 'A lower bound, exclusive: "more than", "over", "exceeded", "surpassed".'),
+    ('at_least', 'A lower bound, inclusive: "at least", "no less than".'),
+    ('less_than', 'An upper bound, exclusive: "less than", "under", "below".'),
+    ('at_most', 'An upper bound, inclusive: "at most", "up to", "no more than".');
+
+CREATE TABLE categories (
+    id          TEXT PRIMARY KEY,
+    description TEXT NOT NULL
+) STRICT;
+
+INSERT INTO categories (id, description) VALUES
+    ('output', 'Gross domestic product and its growth and rank.'),
+    ('trade', 'Imports and exports.'),
+    ('industry', 'Industrial production, value added and industry clusters.'),
+    ('prices', 'Consumer and producer prices.'),
+    ('fiscal', 'Government budget revenue and spending.'),
+    ('labour', 'Jobs and employment.'),
+    ('innovation', 'Research, high-tech enterprises and technology finance.'),
+    ('investment', 'Investment, planned or made.'),
+    ('infrastructure', 'Networks and facilities built.'),
+    ('policy', 'The structure of plans and reports.');
+
+CREATE TABLE region_levels (
+    id          TEXT PRIMARY KEY,
+    description TEXT NOT NULL
+) STRICT;
+
+INSERT INTO region_levels (id, description) VALUES
+    ('country', 'A country.'),
+    ('province', 'A provincial-level division of China.'),
+    ('city', 'A prefecture-level city (including sub-provincial cities such as Shenzhen).'),
+    ('zone', 'A special zone or cooperation area without its own administrative division code.');
+
+-- Reference lists ------------------------------------------------------------
+
+CREATE TABLE sources (
+    id                 TEXT PRIMARY KEY,
+    title              TEXT NOT NULL,
+    title_is_editorial INTEGER NOT NULL CHECK (title_is_editorial IN (0, 1)),
+    publisher          TEXT,
+    author             TEXT,
+    published          TEXT CHECK (published IS NULL OR published GLOB '[12][0-9][0-9][0-9]*'),
+    published_basis    TEXT,
+    url                TEXT,
+    seed_path          TEXT NOT NULL UNIQUE CHECK (seed_path GLOB 'seeds/*'),
+    sha256             TEXT NOT NULL CHECK (length(sha256) = 64),
+    line_count         INTEGER NOT NULL CHECK (line_count >= 1),
+    data_file          TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE source_lines (
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    line      INTEGER NOT NULL CHECK (line >= 1),
+    text      TEXT NOT NULL,
+    PRIMARY KEY (source_id, line)
+) STRICT;
+
+CREATE TABLE regions (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    name_zh       TEXT NOT NULL,
+    level         TEXT NOT NULL REFERENCES region_levels(id)
+                  CHECK (level IN ('country', 'province', 'city', 'zone')),
+    parent_id     TEXT REFERENCES regions(id),
+    division_code TEXT CHECK (division_code IS NULL OR (length(division_code) = 6 AND division_code NOT GLOB '*[^0-9]*'))
+) STRICT;
+
+CREATE TABLE indicators (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL,
+    unit        TEXT NOT NULL REFERENCES units(id)
+                CHECK (unit IN ('CNY', 'USD', 'percent', 'percentage_points', 'count', 'rank')),
+    category    TEXT NOT NULL REFERENCES categories(id),
+    better      TEXT CHECK (better IS NULL OR better IN ('higher', 'lower'))
+) STRICT;
+
+-- Facts, targets and their citations ----------------------------------------
+
+CREATE TABLE facts (
+    id              TEXT PRIMARY KEY,
+    region_id       TEXT NOT NULL REFERENCES regions(id),
+    indicator_id    TEXT NOT NULL REFERENCES indicators(id),
+    period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*'),
+    kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind IN ('actual', 'estimate')),
+    value           REAL NOT NULL,
+    unit            TEXT NOT NULL REFERENCES units(id)
+                    CHECK (unit IN ('CNY', 'USD', 'percent', 'percentage_points', 'count', 'rank')),
+    qualifier       TEXT NOT NULL REFERENCES qualifiers(id)
+                    CHECK (qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
+    corrected       INTEGER NOT NULL CHECK (corrected IN (0, 1)),
+    period_basis    TEXT,
+    note            TEXT,
+    conflicts_with  TEXT,
+    data_file       TEXT NOT NULL,
+    data_line       INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE targets (
+    id              TEXT PRIMARY KEY,
+    region_id       TEXT NOT NULL REFERENCES regions(id),
+    indicator_id    TEXT NOT NULL REFERENCES indicators(id),
+    period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*'),
+    kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind IN ('target', 'plan')),
+    value           REAL NOT NULL,
+    unit            TEXT NOT NULL REFERENCES units(id)
+                    CHECK (unit IN ('CNY', 'USD', 'percent', 'percentage_points', 'count', 'rank')),
+    qualifier       TEXT NOT NULL REFERENCES qualifiers(id)
+                    CHECK (qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
+    corrected       INTEGER NOT NULL CHECK (corrected IN (0, 1)),
+    period_basis    TEXT,
+    note            TEXT,
+    conflicts_with  TEXT,
+    data_file       TEXT NOT NULL,
+    data_line       INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE citations (
+    id                INTEGER PRIMARY KEY,
+    fact_id           TEXT REFERENCES facts(id),
+    target_id         TEXT REFERENCES targets(id),
+    source_id         TEXT NOT NULL REFERENCES sources(id),
+    line              INTEGER NOT NULL,
+    quote             TEXT NOT NULL CHECK (length(quote) > 0),
+    as_stated         TEXT NOT NULL CHECK (length(as_stated) > 0),
+    stated_value      REAL NOT NULL,
+    stated_qualifier  TEXT NOT NULL REFERENCES qualifiers(id)
+                      CHECK (stated_qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
+    corrected         INTEGER NOT NULL CHECK (corrected IN (0, 1)),
+    correction_reason TEXT,
+    correction_scale  REAL,
+    CHECK ((fact_id IS NULL) <> (target_id IS NULL)),
+    CHECK ((corrected = 1) = (correction_reason IS NOT NULL)),
+    FOREIGN KEY (source_id, line) REFERENCES source_lines(source_id, line)
+) STRICT;
+
+-- What build_db.py read: each input file and its SHA-256, and one hash of all.
+CREATE TABLE build_inputs (
+    path   TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64)
+) STRICT;
+
+CREATE TABLE build_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- Indexes for the common filters ---------------------------------------------
+
+CREATE INDEX facts_region_indicator_period ON facts (region_id, indicator_id, period);
+CREATE INDEX facts_indicator_period ON facts (indicator_id, period);
+CREATE INDEX facts_period ON facts (period);
+CREATE INDEX targets_region_indicator_period ON targets (region_id, indicator_id, period);
+CREATE INDEX targets_indicator_period ON targets (indicator_id, period);
+CREATE INDEX citations_fact ON citations (fact_id);
+CREATE INDEX citations_target ON citations (target_id);
+CREATE INDEX citations_source_line ON citations (source_id, line);
+CREATE INDEX indicators_category ON indicators (category);
+CREATE INDEX regions_parent ON regions (parent_id);
+
+-- Full-text search over quotes, notes and source lines -------------------------
+-- External-content FTS5 tables, filled by build_db.py with 'rebuild' once the
+-- content tables are complete (the published database never changes).
+
+CREATE VIRTUAL TABLE citations_fts USING fts5 (
+    quote, as_stated, correction_reason,
+    content = 'citations', content_rowid = 'id'
+);
+
+CREATE VIRTUAL TABLE facts_fts USING fts5 (
+    id, period_basis, note,
+    content = 'facts', content_rowid = 'rowid'
+);
+
+CREATE VIRTUAL TABLE targets_fts USING fts5 (
+    id, period_basis, note,
+    content = 'targets', content_rowid = 'rowid'
+);
+
+CREATE VIRTUAL TABLE source_lines_fts USING fts5 (
+    text,
+    content = 'source_lines', content_rowid = 'rowid'
+);
+
+-- Public views ----------------------------------------------------------------
+
+-- One row per citation of every fact and target.
+CREATE VIEW evidence AS
+WITH records AS (
+    SELECT 'fact' AS record, id, region_id, indicator_id, period, kind, value,
+           unit, qualifier, period_basis, note
+    FROM facts
+    UNION ALL
+    SELECT 'target' AS record, id, region_id, indicator_id, period, kind, value,
+           unit, qualifier, period_basis, note
+    FROM targets
+)
+SELECT
+    records.record,
+    records.id AS record_id,
+    records.region_id,
+    regions.name AS region,
+    records.indicator_id,
+    indicators.name AS indicator,
+    records.period,
+    records.kind,
+    records.value,
+    records.unit,
+    records.qualifier,
+    citations.as_stated,
+    citations.stated_value,
+    citations.corrected,
+    nullif(trim(
+        coalesce('Correction: ' || citations.correction_reason || ' ', '')
+        || coalesce('Period: ' || records.period_basis || '. ', '')
+        || coalesce(records.note, '')
+    ), '') AS note,
+    citations.source_id,
+    sources.seed_path AS source_path,
+    citations.line,
+    citations.quote,
+    citations.stated_qualifier,
+    citations.id AS citation_id
+FROM citations
+JOIN records
+  ON records.id = coalesce(citations.fact_id, citations.target_id)
+ AND records.record = CASE WHEN citations.fact_id IS NULL THEN 'target' ELSE 'fact' END
+JOIN regions ON regions.id = records.region_id
+JOIN indicators ON indicators.id = records.indicator_id
+JOIN sources ON sources.id = citations.source_id;
+
+-- Each target beside the actual value for the same region, indicator, period
+-- and unit. status: 'met' or 'missed' when an actual decides it (by the
+-- indicator's `better` direction), 'open' when the dataset has no actual yet,
+-- 'undetermined' when the actual is only a bound that cannot decide it.
+CREATE VIEW target_outcomes AS
+SELECT
+    targets.id AS target_id,
+    targets.region_id,
+    regions.name AS region,
+    targets.indicator_id,
+    indicators.name AS indicator,
+    targets.period,
+    targets.kind,
+    targets.value AS target_value,
+    targets.unit,
+    targets.qualifier AS target_qualifier,
+    indicators.better,
+    facts.id AS outcome_id,
+    facts.value AS outcome_value,
+    facts.qualifier AS outcome_qualifier,
+    CASE
+        WHEN facts.id IS NULL THEN 'open'
+        WHEN indicators.better = 'higher' THEN CASE
+            WHEN facts.value >= targets.value AND facts.qualifier IN ('exact', 'approximately', 'more_than', 'at_least') THEN 'met'
+            WHEN facts.value < targets.value AND facts.qualifier IN ('exact', 'approximately', 'less_than', 'at_most') THEN 'missed'
+            ELSE 'undetermined' END
+        WHEN indicators.better = 'lower' THEN CASE
+            WHEN facts.value <= targets.value AND facts.qualifier IN ('exact', 'approximately', 'less_than', 'at_most') THEN 'met'
+            WHEN facts.value > targets.value AND facts.qualifier IN ('exact', 'approximately', 'more_than', 'at_least') THEN 'missed'
+            ELSE 'undetermined' END
+        ELSE 'undetermined'
+    END AS status
+FROM targets
+JOIN regions ON regions.id = targets.region_id
+JOIN indicators ON indicators.id = targets.indicator_id
+LEFT JOIN facts
+  ON facts.region_id = targets.region_id
+ AND facts.indicator_id = targets.indicator_id
+ AND facts.period = targets.period
+ AND facts.unit = targets.unit
+ AND facts.kind = 'actual';
