@@ -29,6 +29,7 @@ REFERENCE_FILES = {
 }
 SEED_CHECKSUMS = "SHA256SUMS"
 MAX_LINE_SHOWN = 300
+_UNREADABLE = object()
 
 
 @dataclass
@@ -107,12 +108,13 @@ class _Checker:
         return data
 
     def read_yaml(self, rel: str):
+        """The file's YAML tree, or _UNREADABLE when it cannot be read (the problem is recorded)."""
         data = self.read_bytes(rel)
         if data is None:
-            return None
+            return _UNREADABLE
         node, problems = strict_yaml.load(data, rel)
         self.problems.extend(problems)
-        return node
+        return _UNREADABLE if problems else node
 
     # -- vocabularies --------------------------------------------------------
 
@@ -143,8 +145,8 @@ class _Checker:
     def reference(self, name: str) -> dict[str, spec.Entry]:
         rel, item = REFERENCE_FILES[name]
         node = self.read_yaml(rel)
-        if node is None and not any(p.path == rel for p in self.problems):
-            self.problem(rel, 1, "is empty")
+        if node is _UNREADABLE:
+            return {}
         entries, problems = spec.read_list(node, item, rel, name)
         self.problems.extend(problems)
         by_id: dict[str, spec.Entry] = {}
@@ -269,9 +271,13 @@ class _Checker:
         files = sorted(facts_dir.glob("*.yml")) if facts_dir.is_dir() else []
         if not files:
             self.problem(FACTS_DIR, 1, "holds no fact files (*.yml)")
+        unreadable = False
         for file in files:
             rel = f"{FACTS_DIR}/{file.name}"
             node = self.read_yaml(rel)
+            if node is _UNREADABLE:
+                unreadable = True
+                continue
             doc, problems = spec.read_map(node, spec.FACT_FILE, rel, "fact file")
             self.problems.extend(problems)
             if doc is None:
@@ -293,7 +299,7 @@ class _Checker:
                 self.unrecorded(entry, rel, source_id, sources, covered)
         for ident, source in sources.items():
             if source.fact_file is None:
-                if not any(p.path == FACTS_DIR for p in self.problems):
+                if files and not unreadable:
                     self.problem(source.path, source.entry.line, f"source '{ident}' has no fact file in {FACTS_DIR}/")
                 continue
             self.coverage(source, covered)

@@ -1,0 +1,37 @@
+# guangdong-facts: the two commands of the README, and their parts.
+#   make serve   set up, build guangdong_facts.db and serve it on 127.0.0.1
+#   make test    install what the tests need and run them all
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= guangdong_facts.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8001
+
+.PHONY: serve test build check clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(BIN)/.installed
+	$(BIN)/python build_db.py -o $(DB)
+
+check: $(BIN)/.installed
+	$(BIN)/python build_db.py --check
+
+serve: build
+	$(BIN)/datasette serve -i $(DB) --metadata metadata.yml -h $(HOST) -p $(PORT)
+
+test: $(BIN)/.installed-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -f $(DB) .$(DB).*.tmp
