@@ -128,16 +128,26 @@ class Stated:
         raise ValueError(f"unknown qualifier {qualifier}")
 
 
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 def _take_prefix(text: str, words) -> tuple[str | None, str]:
+    """Split off the longest of `words` that `text` starts with, as a whole word."""
     for word in sorted(words, key=len, reverse=True):
-        if text.startswith(word) and (len(text) == len(word) or not text[len(word)].isalnum() or not word[-1].isalnum()):
+        if text.startswith(word) and (
+            len(text) == len(word) or not _is_word_char(text[len(word)]) or not _is_word_char(word[-1])
+        ):
             return word, text[len(word):].lstrip()
     return None, text
 
 
 def _take_suffix(text: str, words) -> tuple[str | None, str]:
+    """Split off the longest of `words` that `text` ends with, as a whole word."""
     for word in sorted(words, key=len, reverse=True):
-        if text.endswith(word) and (len(text) == len(word) or not text[-len(word) - 1].isalnum() or not word[0].isalnum()):
+        if text.endswith(word) and (
+            len(text) == len(word) or not _is_word_char(text[-len(word) - 1]) or not _is_word_char(word[0])
+        ):
             return word, text[: -len(word)].rstrip()
     return None, text
 

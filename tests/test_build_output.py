@@ -1,0 +1,76 @@
+"""What a successful build writes: atomically, read-only, reproducibly."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+import gdfacts.build
+from conftest import FACTS_FILE, sha256
+
+
+def test_building_twice_gives_byte_identical_files(mini, capsys, tmp_path):
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+
+    assert mini.build(capsys, "-o", str(first))[0] == 0
+    assert mini.build(capsys, "-o", str(second))[0] == 0
+
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_database_records_a_hash_of_its_inputs(built_mini, capsys):
+    def inputs_hash():
+        db = sqlite3.connect(built_mini.db)
+        return db.execute("select value from build_info where key = 'inputs_sha256'").fetchone()[0]
+
+    before = inputs_hash()
+    built_mini.edit(FACTS_FILE, "quote: to 3.46 trillion yuan", "quote: 3.46 trillion yuan")
+    assert built_mini.build(capsys)[0] == 0
+
+    assert len(before) == 64
+    assert inputs_hash() != before
+    db = sqlite3.connect(built_mini.db)
+    assert db.execute("select sha256 from build_inputs where path = ?", (FACTS_FILE,)).fetchone()[0] == sha256(built_mini.root / FACTS_FILE)
+
+
+def test_a_build_that_fails_while_writing_leaves_the_previous_database(built_mini, capsys, monkeypatch):
+    before = sha256(built_mini.db)
+
+    def fail_half_way(db, data):
+        db.execute("insert into regions values ('x', 'X', 'X', 'city', null, null)")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gdfacts.build, "_insert", fail_half_way)
+    with pytest.raises(OSError):
+        built_mini.build(capsys)
+
+    assert sha256(built_mini.db) == before
+    assert list(built_mini.root.glob(".guangdong_facts.db.*")) == []
+
+
+def test_the_published_database_is_read_only(built_mini):
+    mode = built_mini.db.stat().st_mode
+
+    assert not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    db = sqlite3.connect(f"file:{built_mini.db}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("delete from facts")
+
+
+def test_the_database_passes_sqlites_own_checks(built_mini):
+    db = sqlite3.connect(built_mini.db)
+
+    assert db.execute("pragma integrity_check").fetchall() == [("ok",)]
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_full_text_search_finds_quotes_and_source_lines(built_mini):
+    db = sqlite3.connect(built_mini.db)
+
+    quotes = db.execute("select quote from citations_fts where citations_fts match 'exceeded'").fetchall()
+    lines = db.execute("select text from source_lines_fts where source_lines_fts match 'exports'").fetchall()
+
+    assert quotes == [("trade exceeded 3.87 trillion yuan",)]
+    assert lines == [("Exports of the city fell last year, down 8.5%, and trade exceeded 3.87 trillion yuan.",)]
