@@ -173,7 +173,7 @@ class _Checker:
             return value is not None
         near = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        self.problem(path, line, f"no {what} '{value}' in {REFERENCE_FILES[what + 's'][0] if what + 's' in REFERENCE_FILES else what}{hint}")
+        self.problem(path, line, f"no {what} '{value}' in {REFERENCE_FILES[what + 's'][0]}{hint}")
         return False
 
     def regions(self, regions: dict[str, spec.Entry], vocab) -> None:

@@ -3,9 +3,13 @@ and the previous database is left exactly as it was."""
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
+
 import pytest
 
-from conftest import FACTS_FILE, sha256
+from conftest import FACTS_FILE, REPO, sha256
 
 F = FACTS_FILE
 
@@ -169,10 +173,9 @@ CASES = {
         F, 12, 'the words "6 percent" already give 6; remove the correction',
     ),
     "correction_scale_wrong": (
-        _edit(F, "value: 3.46e12\n", "value: 3.46e11\n").__call__ if False else
-        (lambda mini: (mini.edit(F, "value: 3.46e12\n", "value: 3.46e11\n"),
-                       mini.edit(F, "        stated: 3.46 trillion yuan\n",
-                                 "        stated: 3.46 trillion yuan\n        correction:\n          reason: mis-scaled\n          scale: 0.01\n"))),
+        lambda mini: (mini.edit(F, "value: 3.46e12\n", "value: 3.46e11\n"),
+                      mini.edit(F, "        stated: 3.46 trillion yuan\n",
+                                "        stated: 3.46 trillion yuan\n        correction:\n          reason: mis-scaled\n          scale: 0.01\n")),
         F, 21, "× scale 0.01 = 34600000000, not the value 346000000000",
     ),
     "unit_does_not_fit_indicator": (
@@ -180,8 +183,7 @@ CASES = {
         F, 8, "unit count does not fit indicator 'gdp_growth', which is in percent",
     ),
     "actual_after_its_source": (
-        _edit(F, "quote: GDP grew 6 percent in 2023", "quote: GDP grew 6 percent in 2023").__call__ if False else
-        (lambda mini: mini.edit("data/sources.yml", "published: '2024-01-24'", "published: '2023-06-01'")),
+        _edit("data/sources.yml", "published: '2024-01-24'", "published: '2023-06-01'"),
         F, 5, "an actual for 2023 cannot come from source 'mini_source', published 2023-06-01",
     ),
     "period_basis_missing": (
@@ -270,3 +272,37 @@ def test_failed_first_build_creates_no_database(mini, capsys):
     assert code == 1
     assert not mini.db.exists()
     assert list(mini.root.glob(".guangdong_facts.db.*")) == []
+
+
+def test_an_acknowledged_conflict_is_built_with_both_values(mini, capsys):
+    second = (
+        "  - id: shenzhen-gdp_growth-2023-other-reading\n"
+        "    conflicts_with: shenzhen-gdp_growth-2023-actual\n"
+        "    note: test fixture, a second reading of the same line\n"
+        "    region: shenzhen\n    indicator: gdp_growth\n    period: '2023'\n    kind: actual\n    value: 6.1\n"
+        "    citations:\n      - line: 2\n        quote: GDP grew 6 percent in 2023\n        stated: 6 percent\n"
+        "        correction:\n          reason: test fixture\n"
+    )
+    mini.write(F, mini.read(F) + second)
+
+    code, _, err = mini.build(capsys)
+
+    assert code == 0, err
+    values = sqlite3.connect(mini.db).execute("select value from facts where indicator_id = 'gdp_growth' order by value").fetchall()
+    assert values == [(6.0,), (6.1,)]
+
+
+def test_build_db_py_reports_problems_without_a_traceback(built_mini):
+    built_mini.edit(F, "region: shenzhen", "region: shenzen")
+    before = sha256(built_mini.db)
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build_db.py"), "--root", str(built_mini.root)],
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0] == f"{F}:3: no region 'shenzen' in data/regions.yml; did you mean 'shenzhen'?"
+    assert "Traceback" not in result.stderr
+    assert sha256(built_mini.db) == before
