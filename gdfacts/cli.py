@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -21,6 +22,7 @@ from .quantities import format_quantity
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
 DEFAULT_TIME_LIMIT_MS = 1000
+_PERIOD_RANGE = re.compile(r"(\d{4}(?:-\d{2})?)(?:(?:\.\.|:|-)(\d{4}(?:-\d{2})?))?")
 
 FACTS_SQL = """
 select e.record_id as id, e.record, e.region_id as region, e.indicator_id as indicator, e.period, e.kind,
@@ -187,10 +189,9 @@ def _human_facts(columns, rows):
 
 
 def _period_range(text: str) -> tuple[str, str]:
-    import re
-
-    m = re.fullmatch(r"(\d{4}(?:-\d{2})?)(?:(?:\.\.|:|-)(\d{4}(?:-\d{2})?))?", text)
-    if not m or (m.group(2) is None and "-" in text and len(text) == 9):
+    """'2023' → (2023, 2023); '2021-2022' or '2021..2022' → (2021, 2022); '2023-06' → a month."""
+    m = _PERIOD_RANGE.fullmatch(text)
+    if not m:
         raise Failure(f"period '{text}' is not a year, a month or a range such as 2022-2024")
     return m.group(1), m.group(2) or m.group(1)
 
