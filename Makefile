@@ -28,10 +28,10 @@ check: $(BIN)/.installed
 	$(BIN)/python build_db.py --check
 
 serve: build
-	$(BIN)/datasette serve -i $(DB) --metadata metadata.yml -h $(HOST) -p $(PORT)
+	$(BIN)/gdfacts --db $(DB) serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest
 
 clean:
-	rm -f $(DB) .$(DB).*.tmp
+	rm -f $(DB) $(basename $(DB))-inspect.json .$(DB).*.tmp .$(basename $(DB))-inspect.json.*.tmp

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import __version__, dataset
+from . import __version__, dataset, publication
 from .problems import BuildFailed
 
 DEFAULT_DB = "guangdong_facts.db"
@@ -146,7 +146,9 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
         "sources": len(data.sources),
     }
     if not check_only:
-        write(data, Path(output) if output is not None else root / DEFAULT_DB)
+        output = Path(output) if output is not None else root / DEFAULT_DB
+        write(data, output)
+        publication.write_inspect(output)
     return counts
 
 

@@ -335,16 +335,19 @@ def check():
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="the address to listen on")
 @click.option("--port", default=8001, show_default=True)
 @click.pass_context
 def serve(ctx, host, port):
-    """Serve the database with Datasette, immutable."""
+    """Serve the database with Datasette: immutable, read-only, with a SQL time limit."""
+    from . import publication
+
     path = _db_path(ctx)
     if not path.exists():
         _build(path)
-    os.execvp(sys.executable, [sys.executable, "-m", "datasette", "serve", "-i", str(path),
-                               "--metadata", str(ROOT / "metadata.yml"), "-h", host, "-p", str(port)])
+    publication.ensure_inspect(path)
+    argv = publication.serve_argv(path, host, port)
+    os.execv(argv[0], argv)
 
 
 def main():  # pragma: no cover - the console script

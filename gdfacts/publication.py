@@ -1,0 +1,93 @@
+"""How the database is published with Datasette: one place for the settings,
+used by `gdfacts serve`, `make serve`, the build and the tests.
+
+Nothing here imports Datasette, so the build and the CLI stay quick."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+PLUGINS_DIR = ROOT / "plugins"
+TEMPLATE_DIR = ROOT / "templates"
+SETTINGS = {
+    "sql_time_limit_ms": 1000,  # a runaway query is stopped after a second
+    "allow_download": True,  # the .db file downloads (immutable databases only)
+    "max_returned_rows": 1000,
+}
+
+
+def inspect_file(db: Path) -> Path:
+    """Where the inspect file of `db` lives: beside it, `<stem>-inspect.json`."""
+    db = Path(db)
+    return db.with_name(db.stem + "-inspect.json")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def inspect_data(db: Path) -> dict:
+    """What `datasette inspect` records for an immutable database: its hash,
+    size and the row count of every table (tests compare the two)."""
+    db = Path(db)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        counts = {}
+        for name in names:
+            try:
+                counts[name] = {"count": conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]}
+            except sqlite3.OperationalError:  # as Datasette does for tables it cannot count
+                counts[name] = {"count": None}
+    finally:
+        conn.close()
+    return {db.stem: {"hash": _sha256(db), "size": db.stat().st_size, "file": str(db), "tables": counts}}
+
+
+def write_inspect(db: Path) -> Path:
+    """Write the inspect file of `db` atomically; the build calls this after every write."""
+    target = inspect_file(db)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(inspect_data(db), f, indent=2)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def ensure_inspect(db: Path) -> Path:
+    """The inspect file of `db`, regenerated unless it describes exactly this file."""
+    target = inspect_file(db)
+    try:
+        recorded = json.loads(target.read_text())[Path(db).stem]["hash"]
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = None
+    if recorded != _sha256(Path(db)):
+        write_inspect(db)
+    return target
+
+
+def serve_argv(db: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    """The `datasette serve` command line: immutable, with the inspect file,
+    metadata, plugins, templates and SETTINGS."""
+    argv = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
+            "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATE_DIR),
+            "-h", host, "-p", str(port)]
+    for name, value in SETTINGS.items():
+        argv += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
+    return argv
