@@ -9,7 +9,7 @@ DB     ?= guangdong_facts.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 
-.PHONY: serve test build check clean
+.PHONY: serve test build check clean chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ check: $(BIN)/.installed
 serve: build
 	$(BIN)/gdfacts --db $(DB) serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.installed-test
+# The browser test drives Debian's Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  echo "installing Debian's chromium for the browser test"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; }
+
+test: $(BIN)/.installed-test chromium
 	$(BIN)/python -m pytest
 
 clean:

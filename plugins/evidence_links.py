@@ -17,7 +17,7 @@ def render_cell(value, column, table, database, datasette):
         return None
     if column == "in_context" and OPEN in value:
         marked = str(escape(value)).replace(OPEN, "<mark>", 1).replace(CLOSE, "</mark>", 1)
-        return Markup(marked)
+        return Markup(f'<div style="min-width: 30em">{marked}</div>')  # the line reads as a sentence
     if column in RECORD_ID_COLUMNS or (column == "id" and table in ("facts", "targets")):
         href = datasette.urls.path(f"/{DATABASE}/evidence_in_context?record_id={quote(value)}")
         return Markup(f'<a href="{escape(href)}" title="the lines that state it">{escape(value)}</a>')

@@ -178,3 +178,13 @@ def built_mini(mini, capsys) -> Mini:
     code, _, err = mini.build(capsys)
     assert code == 0, err
     return mini
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    """The real data, built once per session (with its inspect file beside it)."""
+    from gdfacts.build import build
+
+    path = tmp_path_factory.mktemp("published") / "guangdong_facts.db"
+    build(REPO, path)
+    return path
