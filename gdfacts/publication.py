@@ -85,9 +85,14 @@ def ensure_inspect(db: Path) -> Path:
 def serve_argv(db: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
     """The `datasette serve` command line: immutable, with the inspect file,
     metadata, plugins, templates and SETTINGS."""
-    argv = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
+    return [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
             "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATE_DIR),
-            "-h", host, "-p", str(port)]
+            "-h", host, "-p", str(port), *setting_args()]
+
+
+def setting_args() -> list[str]:
+    """SETTINGS as `datasette serve` options (also given to `datasette package`/`publish`)."""
+    args = []
     for name, value in SETTINGS.items():
-        argv += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
-    return argv
+        args += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
+    return args

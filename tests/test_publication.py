@@ -302,3 +302,10 @@ def test_the_inspect_file_is_what_datasette_inspect_writes(real_db, tmp_path):
     for data in (ours, theirs):
         data[DB].pop("file")
     assert ours == theirs
+
+
+def test_the_readme_publishes_with_the_settings_gdfacts_serve_uses():
+    readme = (publication.ROOT / "README.md").read_text(encoding="utf-8")
+    options = re.search(r'--extra-options "([^"]*)"', readme)
+    assert options, "the README's datasette package command lost its --extra-options"
+    assert options.group(1).split() == publication.setting_args()
