@@ -63,6 +63,7 @@ def write_inspect(db: Path) -> Path:
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(inspect_data(db), f, indent=2)
+        os.chmod(tmp, 0o444)  # readable by whoever serves it, like the database
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
