@@ -9,6 +9,9 @@ database exactly as it was. The same inputs give a byte-identical file.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import glob
 import hashlib
 import os
 import sqlite3
@@ -32,10 +35,31 @@ def inputs_digest(inputs: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
-    """Write the database to `output` atomically; return the row counts."""
-    output = Path(output)
+@contextlib.contextmanager
+def exclusive(output: Path):
+    """Hold the lock on writing `output`: builds of the same file take turns.
+
+    Every build keeps its temporary files only while it holds this lock, so
+    whatever temporary files the holder finds are left by a build that was
+    killed, and are removed. The lock is released when its holder exits,
+    however it exits (SIGKILL included)."""
     output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.parent / f".{output.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for stale in output.parent.glob(f".{glob.escape(output.name)}.*.tmp*"):
+                stale.unlink(missing_ok=True)
+            for stale in output.parent.glob(f".{glob.escape(publication.inspect_file(output).name)}.*.tmp"):
+                stale.unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
+    """Write the database to `output` atomically; return the row counts.
+    The caller holds `exclusive(output)`."""
+    output = Path(output)
     fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -147,8 +171,9 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
     }
     if not check_only:
         output = Path(output) if output is not None else root / DEFAULT_DB
-        write(data, output)
-        publication.write_inspect(output)
+        with exclusive(output):
+            write(data, output)
+            publication.write_inspect(output)
     return counts
 
 
@@ -169,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         left = "nothing was written" if args.check else f"{output} was left as it was"
         print(f"Build failed: {len(failed.problems)} problem(s); {left}.", file=sys.stderr)
+        return 1
+    except OSError as e:  # the disk, not the data: full, read-only, no permission
+        print(f"Build failed: cannot write {output}: {e.strerror or e}; it was left as it was.", file=sys.stderr)
         return 1
     summary = f"{counts['facts']} facts, {counts['targets']} targets, {counts['citations']} citations from {counts['sources']} sources"
     if args.check:

@@ -87,6 +87,8 @@ def _build(path: Path) -> None:
         for problem in failed.problems:
             click.echo(str(problem), err=True)
         raise Failure(f"the build failed with {len(failed.problems)} problem(s); {path} was not written")
+    except OSError as e:
+        raise Failure(f"the build could not write {path}: {e.strerror or e}; it was left as it was")
 
 
 def _rows(db, sql, params=()):
