@@ -29,6 +29,7 @@ REFERENCE_FILES = {
 }
 SEED_CHECKSUMS = "SHA256SUMS"
 MAX_LINE_SHOWN = 300
+MAX_INPUT_BYTES = 8 * 2**20  # the largest curated file is a few hundred KiB
 _UNREADABLE = object()
 
 
@@ -91,13 +92,22 @@ class _Checker:
         self.root = root
         self.problems: list[Problem] = []
         self.inputs: dict[str, str] = {}
+        self.unreadable: set[str] = set()  # reference lists that could not be read: no follow-on problems
 
     def problem(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
 
     def read_bytes(self, rel: str) -> bytes | None:
+        path = self.root / rel
         try:
-            data = (self.root / rel).read_bytes()
+            if path.is_symlink():
+                self.problem(rel, 1, "is a link; input files must be plain files in the repository")
+                return None
+            size = path.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                self.problem(rel, 1, f"is {size / 2**20:.0f} MiB; an input file may be at most {MAX_INPUT_BYTES // 2**20} MiB, so split it")
+                return None
+            data = path.read_bytes()
         except FileNotFoundError:
             self.problem(rel, 1, "is missing")
             return None
@@ -146,6 +156,7 @@ class _Checker:
         rel, item = REFERENCE_FILES[name]
         node = self.read_yaml(rel)
         if node is _UNREADABLE:
+            self.unreadable.add(name)
             return {}
         entries, problems = spec.read_list(node, item, rel, name)
         self.problems.extend(problems)
@@ -165,12 +176,14 @@ class _Checker:
         value = entry.get(key)
         if value is None or value in allowed:
             return True
-        self.problem(entry["_file"], entry.line_of(key), f"{what} '{value}' is not one of: {', '.join(sorted(allowed))}")
+        self.problem(entry["_file"], entry.line_of(key), f"{what} '{value}' is not one of: {', '.join(allowed)}")
         return False
 
     def check_reference(self, path: str, line: int, value: str | None, known: dict, what: str) -> bool:
         if value is None or value in known:
             return value is not None
+        if what + "s" in self.unreadable:
+            return False  # the list itself is reported
         near = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
         self.problem(path, line, f"no {what} '{value}' in {REFERENCE_FILES[what + 's'][0]}{hint}")
@@ -202,6 +215,7 @@ class _Checker:
     def sources(self, entries: dict[str, spec.Entry]) -> dict[str, Source]:
         sources: dict[str, Source] = {}
         seeds_used: dict[str, str] = {}
+        seeds_named: set[str] = set()
         for ident, entry in entries.items():
             source = Source(entry, entry["_file"])
             sources[ident] = source
@@ -211,6 +225,7 @@ class _Checker:
             seed = entry.get("seed")
             if seed is None:
                 continue
+            seeds_named.add(seed)
             rel = self.seed_path(seed, source.path, entry.line_of("seed"))
             if rel is None:
                 continue
@@ -244,10 +259,10 @@ class _Checker:
                 lines.pop()
             source.lines = lines
         seeds_dir = self.root / SEEDS_DIR
-        if seeds_dir.is_dir():
+        if seeds_dir.is_dir() and "sources" not in self.unreadable:
             for path in sorted(seeds_dir.iterdir()):
                 rel = f"{SEEDS_DIR}/{path.name}"
-                if path.name != SEED_CHECKSUMS and rel not in seeds_used:
+                if path.name != SEED_CHECKSUMS and rel not in seeds_used and rel not in seeds_named:
                     self.problem(REFERENCE_FILES["sources"][0], 1, f"{rel} is in seeds/ but no source lists it as its seed")
         return sources
 
@@ -268,22 +283,26 @@ class _Checker:
         records: list[Record] = []
         covered: dict[tuple[str, int], list[tuple[int, int]]] = {}
         facts_dir = self.root / FACTS_DIR
-        files = sorted(facts_dir.glob("*.yml")) if facts_dir.is_dir() else []
-        if not files:
+        entries = sorted(p for p in facts_dir.iterdir() if not p.name.startswith(".")) if facts_dir.is_dir() else []
+        files = [p for p in entries if p.suffix == ".yml"]
+        for other in entries:
+            if other.suffix != ".yml":
+                self.problem(f"{FACTS_DIR}/{other.name}", 1, f"is not read: fact files are named *.yml; rename it to {other.stem}.yml")
+        if not entries:
             self.problem(FACTS_DIR, 1, "holds no fact files (*.yml)")
-        unreadable = False
+        unmatched = len(files) < len(entries)  # a fact file that names no source, or is not read at all
+        with_problems: set[str] = set()  # sources whose fact file has problems: coverage waits until they are fixed
         for file in files:
             rel = f"{FACTS_DIR}/{file.name}"
             node = self.read_yaml(rel)
             if node is _UNREADABLE:
-                unreadable = True
+                unmatched = True
                 continue
             doc, problems = spec.read_map(node, spec.FACT_FILE, rel, "fact file")
             self.problems.extend(problems)
-            if doc is None:
-                continue
-            source_id = doc.get("source")
-            if not self.check_reference(rel, doc.line_of("source"), source_id, sources, "source"):
+            source_id = doc.get("source") if doc is not None else None
+            if doc is None or not self.check_reference(rel, doc.line_of("source"), source_id, sources, "source"):
+                unmatched = True
                 continue
             source = sources[source_id]
             if source.fact_file is not None:
@@ -291,18 +310,21 @@ class _Checker:
                 continue
             source.fact_file = rel
             source.fact_doc = doc
+            before = len(self.problems)
             for entry in doc.get("records", []):
                 record = self.record(entry, rel, source_id, sources, regions, indicators, vocab, covered)
                 if record is not None:
                     records.append(record)
             for entry in doc.get("unrecorded", []):
                 self.unrecorded(entry, rel, source_id, sources, covered)
+            if problems or len(self.problems) > before:
+                with_problems.add(source_id)
         for ident, source in sources.items():
             if source.fact_file is None:
-                if files and not unreadable:
+                if files and not unmatched:
                     self.problem(source.path, source.entry.line, f"source '{ident}' has no fact file in {FACTS_DIR}/")
-                continue
-            self.coverage(source, covered)
+            elif ident not in with_problems:
+                self.coverage(source, covered)
         self.conflicts(records)
         return records
 
@@ -327,7 +349,9 @@ class _Checker:
         value = entry.get("value")
         indicator = indicators.get(indicator_id)
         unit = entry.get("unit") or (indicator.get("unit") if indicator else None)
-        if unit is not None and unit not in vocab["units"]:
+        if unit is not None and unit not in vocab["units"] and entry.get("unit") is None:
+            ok = False  # the indicator's unit is wrong, and reported there
+        elif unit is not None and unit not in vocab["units"]:
             self.problem(rel, at("unit"), f"unit '{unit}' is not one of: {', '.join(vocab['units'])}")
             ok = False
         elif indicator is not None and unit is not None and not _unit_fits(unit, indicator["unit"]):

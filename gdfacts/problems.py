@@ -12,7 +12,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """One line, whatever the message holds: `path:line: message`."""
+        message = " ".join(self.message.splitlines())
+        return f"{self.path}:{self.line}: {message}"
 
 
 class BuildFailed(Exception):

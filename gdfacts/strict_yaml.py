@@ -22,6 +22,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+MAX_DEPTH = 32  # curated files nest five levels; anything far deeper is not a data file
 
 
 @dataclass
@@ -73,8 +74,10 @@ def load(data: bytes, path: str) -> tuple[Node | None, list[Problem]]:
         return _compose(text), []
     except _Refused as e:
         return None, [Problem(path, e.line, e.message)]
-    except RecursionError:
-        return None, [Problem(path, 1, "nests too deeply to be a data file")]
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow, such as NUL
+        line = text[: e.position].count("\n") + 1
+        code = ord(e.character) if isinstance(e.character, str) else e.character
+        return None, [Problem(path, line, f"holds the character U+{code:04X}, which YAML does not allow; remove it")]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
@@ -93,12 +96,14 @@ def _compose(text: str) -> Node | None:
             documents += 1
             if documents > 1:
                 raise _Refused(event.start_mark.line + 1, "holds more than one YAML document; keep one per file")
-            root = _node(events, next(events))
+            root = _node(events, next(events), 1)
     return root
 
 
-def _node(events, event) -> Node:
+def _node(events, event, depth: int) -> Node:
     line = event.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise _Refused(line, f"nests more than {MAX_DEPTH} levels deep; a data file needs five")
     if isinstance(event, yaml.AliasEvent):
         raise _Refused(line, f"uses the alias *{event.anchor}; aliases are not allowed, write the value out")
     if getattr(event, "anchor", None):
@@ -113,13 +118,13 @@ def _node(events, event) -> Node:
         for child in events:
             if isinstance(child, yaml.SequenceEndEvent):
                 return Sequence(items, line)
-            items.append(_node(events, child))
+            items.append(_node(events, child, depth + 1))
     if isinstance(event, yaml.MappingStartEvent):
         mapping = Mapping({}, line)
         for key_event in events:
             if isinstance(key_event, yaml.MappingEndEvent):
                 return mapping
-            key = _node(events, key_event)
+            key = _node(events, key_event, depth + 1)
             if not isinstance(key, Scalar):
                 raise _Refused(key.line, "has a key that is not plain text")
             if key.value == "<<":
@@ -129,6 +134,6 @@ def _node(events, event) -> Node:
                     key.line,
                     f"gives the key '{key.value}' twice (first on line {mapping.key_lines[key.value]})",
                 )
-            mapping.items[key.value] = _node(events, next(events))
+            mapping.items[key.value] = _node(events, next(events), depth + 1)
             mapping.key_lines[key.value] = key.line
     raise _Refused(line, f"has unexpected YAML content ({type(event).__name__})")  # pragma: no cover
