@@ -83,7 +83,9 @@ CURRENCY_AFTER = {
     "us dollars": "USD", "dollars": "USD", "usd": "USD",
 }
 PERCENT_AFTER = {"%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
-                 "percentage points": "percentage_points", "percentage point": "percentage_points"}
+                 "percentage points": "percentage_points", "percentage point": "percentage_points",
+                 "pp": "percentage_points"}
+MINUS_SIGNS = ("-", "\u2212")  # hyphen-minus, and the minus sign
 
 UNITS = ("CNY", "USD", "percent", "percentage_points", "count", "rank")
 
@@ -179,6 +181,11 @@ def read_stated(words: str) -> Stated:
     hedge, text = _take_prefix(text, HEDGES)
     sign_word, text = _take_prefix(text, SIGNS)
     sign = SIGNS[sign_word] if sign_word else 1
+    if text.startswith(MINUS_SIGNS):
+        if sign_word:
+            raise Unreadable(f"cannot read a number in '{words}': '{sign_word}' and a minus sign")
+        sign, text = -1, text[1:].lstrip()
+    rank_word, text = _take_prefix(text, ("rank",))
 
     currency_word, text = _take_prefix(text, CURRENCY_BEFORE)
     units: set[str] = set()
@@ -216,6 +223,10 @@ def read_stated(words: str) -> Stated:
     else:
         raise Unreadable(f"cannot read a number in '{words}'")
 
+    if rank_word:
+        if kinds != {"count"} or units or scale_word or "." in text:
+            raise Unreadable(f"cannot read a number in '{words}'")
+        kinds = {"rank"}
     if units:
         if kinds != {"count"} or (units & {"percent", "percentage_points"} and scale_word):
             raise Unreadable(f"cannot read a number in '{words}'")

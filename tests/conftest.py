@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from gdfacts.build import main
+
+# Property tests run the same examples on every run (CI included), within a budget.
+settings.register_profile(
+    "repeatable", derandomize=True, database=None, max_examples=1000, deadline=5000,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("repeatable")
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -38,6 +38,9 @@ from gdfacts.quantities import BOUNDS, UNITS, Unreadable, format_quantity, read_
         ("six", "6", "count", None),
         ("top-ranking", "1", "rank", None),
         ("13,324.02 亿元", "1.332402e12", "CNY", None),
+        ("-2.1%", "-2.1", "percent", None),
+        ("−0.3 pp", "-0.3", "percentage_points", None),
+        ("rank 3", "3", "rank", None),
     ],
 )
 def test_reads_stated_words(words, value, unit, qualifier):
@@ -48,7 +51,8 @@ def test_reads_stated_words(words, value, unit, qualifier):
     assert stated.qualifier == qualifier
 
 
-@pytest.mark.parametrize("words", ["", "GDP grew", "3.46 trillion percent", "first yuan", "six billion percent", "1.2.3", "nan", "inf percent"])
+@pytest.mark.parametrize("words", ["", "GDP grew", "3.46 trillion percent", "first yuan", "six billion percent", "1.2.3", "nan", "inf percent",
+                                   "down -8.5%", "rank 1.5", "rank first", "rank 2 billion"])
 def test_refuses_what_it_cannot_read(words):
     with pytest.raises(Unreadable):
         read_stated(words)
