@@ -1,0 +1,165 @@
+"""A bounded load test of the served database, on loopback.
+
+    .venv/bin/python bench/load.py [--requests N] [--concurrency C] [--db PATH]
+
+Starts `datasette serve` exactly as `gdfacts serve` does (immutable, inspect
+file, settings) on a free 127.0.0.1 port, then sends a fixed count of requests
+from C concurrent clients, round-robin over the pages people use: the home
+page, table pages with facets, full-text search, canned queries and the .db
+download. Reports throughput, latency percentiles per page, errors, and the
+server's resident memory as the run goes on. Client and server share the
+machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from gdfacts import publication  # noqa: E402
+
+PAGES = {
+    "home": "/",
+    "table with facets": "/guangdong_facts/evidence?_facet=region&_facet=indicator&_facet=period&_facet=kind",
+    "filtered table": "/guangdong_facts/facts?region_id=shenzhen&_sort=period",
+    "full-text search": "/guangdong_facts/citations?_search=trillion",
+    "canned: targets vs outcomes": "/guangdong_facts/targets_vs_outcomes",
+    "canned: evidence in context": "/guangdong_facts/evidence_in_context?record_id=shenzhen-gdp-2023-actual",
+    "canned: latest values (JSON)": "/guangdong_facts/latest_values.json?region=guangdong",
+    ".db download": "/guangdong_facts.db",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    publication.ensure_inspect(db)
+    port = free_port()
+    process = subprocess.Popen(publication.serve_argv(db, "127.0.0.1", port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1).close()
+            return process, base
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("datasette did not start: " + process.stderr.read().decode(errors="replace"))
+            time.sleep(0.1)
+
+
+async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: str) -> dict:
+    plan = [list(PAGES)[i % len(PAGES)] for i in range(requests)]
+    latencies: dict[str, list[float]] = {name: [] for name in PAGES}
+    errors: list[str] = []
+    memory: list[tuple[int, int]] = [(0, rss_bytes(pid))]
+    done = 0
+    queue: asyncio.Queue = asyncio.Queue()
+    for name in plan:
+        queue.put_nowait(name)
+
+    async def client(http: httpx.AsyncClient):
+        nonlocal done
+        while not queue.empty():
+            name = queue.get_nowait()
+            start = time.perf_counter()
+            try:
+                response = await http.get(base + PAGES[name])
+                body = response.content
+                if response.status_code != 200:
+                    errors.append(f"{name}: HTTP {response.status_code}")
+                elif name == ".db download" and hashlib.sha256(body).hexdigest() != db_sha256:
+                    errors.append(f"{name}: the bytes differ from the file")
+            except httpx.HTTPError as e:
+                errors.append(f"{name}: {type(e).__name__}: {e}")
+            latencies[name].append(time.perf_counter() - start)
+            done += 1
+            if done % max(1, requests // 10) == 0:
+                memory.append((done, rss_bytes(pid)))
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {"requests": requests, "concurrency": concurrency, "seconds": elapsed, "errors": errors,
+            "latencies": latencies, "memory": memory}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def run(db: Path, requests: int, concurrency: int, warmup: int = 50) -> dict:
+    process, base = start_server(db)
+    try:
+        db_sha256 = hashlib.sha256(db.read_bytes()).hexdigest()
+        asyncio.run(load(base, process.pid, warmup, concurrency, db_sha256))  # first requests fill caches
+        return asyncio.run(load(base, process.pid, requests, concurrency, db_sha256))
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def report(result: dict) -> str:
+    everything = [t for ts in result["latencies"].values() for t in ts]
+    rows = [f"{result['requests']} requests from {result['concurrency']} concurrent clients in "
+            f"{result['seconds']:.1f} s: {result['requests'] / result['seconds']:.0f} requests/s, "
+            f"{len(result['errors'])} errors",
+            "", "| page | requests | p50 ms | p90 ms | p99 ms | max ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, times in [*result["latencies"].items(), ("all", everything)]:
+        ms = [t * 1000 for t in times]
+        rows.append(f"| {name} | {len(ms)} | {statistics.median(ms):.1f} | {percentile(ms, 90):.1f} | "
+                    f"{percentile(ms, 99):.1f} | {max(ms):.1f} |")
+    rows += ["", "server memory (RSS) as the run went on: "
+             + ", ".join(f"{rss / 2**20:.1f} MiB after {n}" for n, rss in result["memory"])]
+    rows += [f"error: {e}" for e in result["errors"][:20]]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--db", type=Path, help="a built database (default: build the real data into a temporary folder)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None:
+            from gdfacts.build import build
+            db = Path(tmp) / "guangdong_facts.db"
+            build(ROOT, db)
+        result = run(db, args.requests, args.concurrency)
+    print(report(result))
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
