@@ -10,12 +10,14 @@ from __future__ import annotations
 import calendar
 import difflib
 import hashlib
+import multiprocessing
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import coverage, quantities, spec, strict_yaml
+from . import cache, coverage, quantities, spec, strict_yaml
 from .problems import BuildFailed, Problem
 
 DATA_DIR = "data"
@@ -39,7 +41,7 @@ class Source:
     path: str  # the YAML file that lists it
     lines: list[str] = field(default_factory=list)
     fact_file: str | None = None
-    fact_doc: spec.Entry | None = None
+    coverage_line: int = 1  # where its fact file reports numbers left uncovered
 
 
 @dataclass
@@ -72,9 +74,58 @@ class Record:
     data_line: int
     citations: list[Citation]
 
-    @property
-    def key(self) -> tuple:
-        return (self.region_id, self.indicator_id, self.period, self.kind, self.unit)
+    def stored(self) -> tuple:
+        """The record as the database stores it: (table, row, citation rows), plain
+        tuples in the order of ROW_COLUMNS and CITATION_COLUMNS (quick to cache)."""
+        corrected = int(any(c.correction_reason for c in self.citations))
+        row = (self.id, self.region_id, self.indicator_id, self.period, self.kind, float(self.value), self.unit,
+               self.qualifier, corrected, self.period_basis, self.note, self.conflicts_with, self.data_file,
+               self.data_line)
+        citations = tuple(
+            (c.source_id, c.line, c.quote, c.as_stated, float(c.stated_value), c.stated_qualifier,
+             int(c.correction_reason is not None), c.correction_reason,
+             float(c.correction_scale) if c.correction_scale is not None else None)
+            for c in self.citations)
+        return self.table, row, citations
+
+
+# The columns of a stored record's row (facts and targets), and of its citations' rows (without their id).
+ROW_COLUMNS = ("id", "region_id", "indicator_id", "period", "kind", "value", "unit", "qualifier", "corrected",
+               "period_basis", "note", "conflicts_with", "data_file", "data_line")
+CITATION_COLUMNS = ("source_id", "line", "quote", "as_stated", "stated_value", "stated_qualifier", "corrected",
+                    "correction_reason", "correction_scale")
+_ID, _VALUE, _QUALIFIER, _CONFLICTS_WITH, _FILE, _LINE = (ROW_COLUMNS.index(c) for c in (
+    "id", "value", "qualifier", "conflicts_with", "data_file", "data_line"))
+
+
+def _key(row: tuple) -> tuple:
+    """What makes two records the same: region, indicator, period, kind and unit."""
+    return row[1], row[2], row[3], row[4], row[6]
+
+
+@dataclass
+class FileCheck:
+    """What checking one fact file on its own gives (cached by content)."""
+    rel: str
+    source_id: str | None  # the source it names, if it names a known one
+    source_line: int
+    coverage_line: int
+    records: list[tuple]  # Record.stored()
+    covered: dict[tuple[str, int], list[tuple[int, int]]]
+    file_problems: list[Problem]  # of the file as a whole (YAML, keys, types)
+    problems: list[Problem]  # of its records
+    uncovered: list[tuple[int, str]] = field(default_factory=list)  # its article's numerals its citations leave
+
+
+_CONTEXT = None  # what worker processes need, inherited when they fork
+
+
+def _check_file(job: tuple[str, bytes]) -> FileCheck:
+    root, vocab, unreadable, sources, regions, indicators = _CONTEXT
+    checker = _Checker(root)
+    checker.vocab, checker.unreadable = vocab, unreadable
+    rel, data = job
+    return checker.check_file(rel, data, sources, regions, indicators)
 
 
 @dataclass
@@ -83,7 +134,7 @@ class Dataset:
     sources: dict[str, Source]
     regions: dict[str, spec.Entry]
     indicators: dict[str, spec.Entry]
-    records: list[Record]
+    records: list[tuple]  # Record.stored(): (table, row, citation rows)
     inputs: list[tuple[str, str]]  # (path, sha256) of every file read
 
 
@@ -279,8 +330,8 @@ class _Checker:
 
     # -- fact files ------------------------------------------------------------
 
-    def fact_files(self, sources: dict[str, Source], regions, indicators, vocab) -> list[Record]:
-        records: list[Record] = []
+    def fact_files(self, sources: dict[str, Source], regions, indicators, vocab) -> list[tuple]:
+        records: list[tuple] = []
         covered: dict[tuple[str, int], list[tuple[int, int]]] = {}
         facts_dir = self.root / FACTS_DIR
         entries = sorted(p for p in facts_dir.iterdir() if not p.name.startswith(".")) if facts_dir.is_dir() else []
@@ -292,41 +343,92 @@ class _Checker:
             self.problem(FACTS_DIR, 1, "holds no fact files (*.yml)")
         unmatched = len(files) < len(entries)  # a fact file that names no source, or is not read at all
         with_problems: set[str] = set()  # sources whose fact file has problems: coverage waits until they are fixed
-        for file in files:
-            rel = f"{FACTS_DIR}/{file.name}"
-            node = self.read_yaml(rel)
-            if node is _UNREADABLE:
+        checks = self.check_files([f"{FACTS_DIR}/{file.name}" for file in files], sources, regions, indicators)
+        for check in checks:
+            self.problems.extend(check.file_problems)
+            if check.source_id is None:
                 unmatched = True
                 continue
-            doc, problems = spec.read_map(node, spec.FACT_FILE, rel, "fact file")
-            self.problems.extend(problems)
-            source_id = doc.get("source") if doc is not None else None
-            if doc is None or not self.check_reference(rel, doc.line_of("source"), source_id, sources, "source"):
-                unmatched = True
-                continue
-            source = sources[source_id]
+            source = sources[check.source_id]
             if source.fact_file is not None:
-                self.problem(rel, doc.line_of("source"), f"source '{source_id}' already has its fact file, {source.fact_file}")
+                self.problem(check.rel, check.source_line, f"source '{check.source_id}' already has its fact file, {source.fact_file}")
                 continue
-            source.fact_file = rel
-            source.fact_doc = doc
-            before = len(self.problems)
-            for entry in doc.get("records", []):
-                record = self.record(entry, rel, source_id, sources, regions, indicators, vocab, covered)
-                if record is not None:
-                    records.append(record)
-            for entry in doc.get("unrecorded", []):
-                self.unrecorded(entry, rel, source_id, sources, covered)
-            if problems or len(self.problems) > before:
-                with_problems.add(source_id)
+            source.fact_file = check.rel
+            source.coverage_line = check.coverage_line
+            self.problems.extend(check.problems)
+            records.extend(check.records)
+            for place, spans in check.covered.items():
+                covered.setdefault(place, []).extend(spans)
+            if check.file_problems or check.problems:
+                with_problems.add(check.source_id)
+        own = {check.source_id: check for check in checks
+               if check.source_id is not None and sources[check.source_id].fact_file == check.rel}
+        cited_from_elsewhere = {place[0] for check in checks for place in check.covered if place[0] != check.source_id}
         for ident, source in sources.items():
             if source.fact_file is None:
                 if files and not unmatched:
                     self.problem(source.path, source.entry.line, f"source '{ident}' has no fact file in {FACTS_DIR}/")
             elif ident not in with_problems:
-                self.coverage(source, covered)
+                uncovered = _uncovered(source, covered) if ident in cited_from_elsewhere else own[ident].uncovered
+                for number, numeral in uncovered:
+                    self.problem(source.fact_file, source.coverage_line,
+                                 f"{source.entry.get('seed')} line {number} says '{numeral}', which no citation states and unrecorded does not list")
         self.conflicts(records)
         return records
+
+    def check_files(self, rels: list[str], sources, regions, indicators) -> list[FileCheck]:
+        """Each fact file checked on its own: from the cache where its key is there,
+        else in worker processes (both cores) when there are many."""
+        global _CONTEXT
+        context = cache.context_digest(self.inputs)
+        checks: dict[str, FileCheck] = {}
+        todo: list[tuple[str, bytes, str]] = []
+        for rel in rels:
+            data = self.read_bytes(rel)
+            if data is None:
+                checks[rel] = FileCheck(rel, None, 1, 1, [], {}, [], [])
+                continue
+            k = cache.key(context, rel, data)
+            cached = cache.get(k)
+            if isinstance(cached, FileCheck) and cached.rel == rel:
+                checks[rel] = cached
+            else:
+                todo.append((rel, data, k))
+        _CONTEXT = (self.root, self.vocab, set(self.unreadable), sources, regions, indicators)
+        try:
+            if len(todo) >= 4 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+                with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 4)) as pool:
+                    done = pool.map(_check_file, [(rel, data) for rel, data, _ in todo], chunksize=1)
+            else:
+                done = [_check_file((rel, data)) for rel, data, _ in todo]
+        finally:
+            _CONTEXT = None
+        for (rel, _, k), check in zip(todo, done):
+            checks[rel] = check
+            cache.put(k, check)
+        return [checks[rel] for rel in rels]
+
+    def check_file(self, rel: str, data: bytes, sources, regions, indicators) -> FileCheck:
+        """One fact file, alone: its records, the numerals its citations cover, its problems."""
+        node, problems = strict_yaml.load(data, rel)
+        if problems:
+            return FileCheck(rel, None, 1, 1, [], {}, problems, [])
+        doc, problems = spec.read_map(node, spec.FACT_FILE, rel, "fact file")
+        source_id = doc.get("source") if doc is not None else None
+        if doc is None or not self.check_reference(rel, doc.line_of("source"), source_id, sources, "source"):
+            return FileCheck(rel, None, 1, 1, [], {}, problems + self.problems, [])
+        covered: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        records = []
+        for entry in doc.get("records", []):
+            record = self.record(entry, rel, source_id, sources, regions, indicators, self.vocab, covered)
+            if record is not None:
+                records.append(record.stored())
+        for entry in doc.get("unrecorded", []):
+            self.unrecorded(entry, rel, source_id, sources, covered)
+        coverage_line = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
+        uncovered = _uncovered(sources[source_id], covered)
+        return FileCheck(rel, source_id, doc.line_of("source"), coverage_line, records, covered, problems,
+                         self.problems, uncovered)
 
     def record(self, entry, rel, default_source, sources, regions, indicators, vocab, covered) -> Record | None:
         ok = True
@@ -498,43 +600,35 @@ class _Checker:
             return
         covered.setdefault((source_id, line), []).extend(spans)
 
-    def coverage(self, source: Source, covered) -> None:
-        doc = source.fact_doc
-        at = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
-        for number, text in enumerate(source.lines, 1):
-            for numeral in coverage.uncovered(text, covered.get((source.entry["id"], number), [])):
-                self.problem(
-                    source.fact_file, at,
-                    f"{source.entry.get('seed')} line {number} says '{numeral}', which no citation states and unrecorded does not list",
-                )
-
-    def conflicts(self, records: list[Record]) -> None:
-        by_key: dict[tuple, Record] = {}
-        by_id: dict[str, Record] = {}
-        for record in records:
-            first = by_key.get(record.key)
+    def conflicts(self, records: list[tuple]) -> None:
+        by_key: dict[tuple, tuple] = {}
+        by_id: dict[str, tuple] = {}
+        for _, record, _ in records:
+            key = _key(record)
+            first = by_key.get(key)
+            where = f"({first[_FILE]}:{first[_LINE]})" if first else ""
             if first is None:
-                by_key[record.key] = record
-            elif first.value == record.value and first.qualifier == record.qualifier:
-                self.problem(record.data_file, record.data_line, f"repeats record {first.id} ({first.data_file}:{first.data_line}); add its citations there instead")
+                by_key[key] = record
+            elif first[_VALUE] == record[_VALUE] and first[_QUALIFIER] == record[_QUALIFIER]:
+                self.problem(record[_FILE], record[_LINE], f"repeats record {first[_ID]} {where}; add its citations there instead")
                 continue
-            elif record.conflicts_with != first.id and first.conflicts_with != record.id:
+            elif record[_CONFLICTS_WITH] != first[_ID] and first[_CONFLICTS_WITH] != record[_ID]:
                 self.problem(
-                    record.data_file, record.data_line,
-                    f"conflicts with record {first.id} ({first.data_file}:{first.data_line}): {_number(record.value)} against {_number(first.value)}. "
-                    f"If the sources really disagree, give this record an id and conflicts_with: {first.id}, with a note",
+                    record[_FILE], record[_LINE],
+                    f"conflicts with record {first[_ID]} {where}: {_number(record[_VALUE])} against {_number(first[_VALUE])}. "
+                    f"If the sources really disagree, give this record an id and conflicts_with: {first[_ID]}, with a note",
                 )
                 continue
-            other = by_id.get(record.id)
+            other = by_id.get(record[_ID])
             if other is not None:
-                self.problem(record.data_file, record.data_line, f"id '{record.id}' is used twice (first at {other.data_file}:{other.data_line})")
+                self.problem(record[_FILE], record[_LINE], f"id '{record[_ID]}' is used twice (first at {other[_FILE]}:{other[_LINE]})")
                 continue
-            by_id[record.id] = record
-        for record in records:
-            if record.conflicts_with is not None:
-                other = by_id.get(record.conflicts_with)
-                if other is None or other.key != record.key:
-                    self.problem(record.data_file, record.data_line, f"conflicts_with '{record.conflicts_with}' names no record of the same region, indicator, period, kind and unit")
+            by_id[record[_ID]] = record
+        for _, record, _ in records:
+            if record[_CONFLICTS_WITH] is not None:
+                other = by_id.get(record[_CONFLICTS_WITH])
+                if other is None or _key(other) != _key(record):
+                    self.problem(record[_FILE], record[_LINE], f"conflicts_with '{record[_CONFLICTS_WITH]}' names no record of the same region, indicator, period, kind and unit")
 
 
 def load(root: Path | str) -> Dataset:
@@ -565,6 +659,13 @@ def load(root: Path | str) -> Dataset:
     )
 
 
+def _uncovered(source: Source, covered) -> list[tuple[int, str]]:
+    """The numerals of an article that no citation states and no unrecorded entry lists: (line, numeral)."""
+    ident = source.entry["id"]
+    return [(number, numeral) for number, text in enumerate(source.lines, 1)
+            for numeral in coverage.uncovered(text, covered.get((ident, number), []))]
+
+
 def _unit_fits(unit: str, indicator_unit: str) -> bool:
     """A value is in its indicator's unit, or is the USD equivalent of a CNY amount."""
     return unit == indicator_unit or (indicator_unit == "CNY" and unit == "USD")
@@ -589,5 +690,6 @@ def _shown(text: str) -> str:
     return text if len(text) <= MAX_LINE_SHOWN else text[:MAX_LINE_SHOWN] + "…"
 
 
-def _number(value: Decimal) -> str:
+def _number(value: Decimal | float) -> str:
+    value = Decimal(repr(value)) if isinstance(value, float) else value
     return format(value.normalize(), "f") if abs(value) < Decimal("1e21") else str(value)

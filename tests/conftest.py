@@ -65,6 +65,21 @@ def make_mini(root: Path) -> Mini:
     return Mini(root)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def check_cache(tmp_path_factory):
+    """Builds in the tests cache their checks in a folder of the session, not in ~/.cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("gdfacts-cache")
+    previous = os.environ.get("GDFACTS_CACHE")
+    os.environ["GDFACTS_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["GDFACTS_CACHE"]
+    else:
+        os.environ["GDFACTS_CACHE"] = previous
+
+
 @pytest.fixture
 def mini(tmp_path) -> Mini:
     """A valid one-article dataset in tmp_path, not yet built."""

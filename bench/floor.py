@@ -1,0 +1,64 @@
+"""The floor: only the work no build of this corpus can avoid.
+
+    .venv/bin/python bench/floor.py ROOT OUTPUT.db
+
+Parse every YAML file with libyaml's loader (PyYAML's CSafeLoader), check
+each quote on its cited line, insert the rows in one transaction with the
+project's schema, and build the full-text indexes. No other validation.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import yaml
+
+FTS_TABLES = ("citations_fts", "facts_fts", "targets_fts", "source_lines_fts")
+
+
+def floor(root: Path, output: Path) -> int:
+    load = lambda path: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)  # noqa: E731
+    regions, indicators = load(root / "data/regions.yml"), load(root / "data/indicators.yml")
+    sources = {s["id"]: s for s in load(root / "data/sources.yml")}
+    db = sqlite3.connect(output, isolation_level=None)
+    db.executescript((root / "schema.sql").read_text(encoding="utf-8"))
+    db.execute("BEGIN")
+    for s in sources.values():
+        db.execute("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                   (s["id"], s["title"], 1, s["publisher"], None, s["published"], None, None, s["seed"], s["sha256"], 1, ""))
+    for r in regions:
+        db.execute("INSERT INTO regions VALUES (?,?,?,?,?,?)", (r["id"], r["name"], r["name_zh"], r["level"], r["parent"], None))
+    for i in indicators:
+        db.execute("INSERT INTO indicators VALUES (?,?,?,?,?,?)", (i["id"], i["name"], i["description"], i["unit"], i["category"], i["better"]))
+    units = {i["id"]: i["unit"] for i in indicators}
+    citation_id = records = 0
+    for path in sorted((root / "data/facts").glob("*.yml")):
+        doc = load(path)
+        source = sources[doc["source"]]
+        lines = (root / source["seed"]).read_text(encoding="utf-8").split("\n")
+        db.executemany("INSERT INTO source_lines VALUES (?,?,?)", ((source["id"], n, t) for n, t in enumerate(lines[:-1], 1)))
+        for r in doc["records"]:
+            table = "targets" if r["kind"] in ("target", "plan") else "facts"
+            ident = f"{r['region']}-{r['indicator']}-{r['period']}-{r['kind']}"
+            db.execute(f"INSERT INTO {table} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (ident, r["region"], r["indicator"], r["period"], r["kind"], float(r["value"]), units[r["indicator"]],
+                        "exact", 0, None, None, None, str(path), 0))
+            records += 1
+            for c in r["citations"]:
+                if c["quote"] not in lines[c["line"] - 1]:
+                    raise SystemExit(f"{path}: quote not on line {c['line']}")
+                citation_id += 1
+                db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                           (citation_id, ident if table == "facts" else None, ident if table == "targets" else None,
+                            source["id"], c["line"], c["quote"], c["stated"], 0.0, "exact", 0, None, None))
+    for table in FTS_TABLES:
+        db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+    db.execute("COMMIT")
+    db.close()
+    return records
+
+
+if __name__ == "__main__":
+    print(floor(Path(sys.argv[1]), Path(sys.argv[2])), "records")

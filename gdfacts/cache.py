@@ -1,0 +1,77 @@
+"""A cache of fact-file checks, keyed by content, so that a rebuild checks
+again only what changed.
+
+A key is the SHA-256 of the builder's own code, every input other than the
+fact files (schema, reference lists, seeds), and the fact file's path and
+bytes: a change to any of them is a different key, so a stale entry can never
+be served. Entries live outside the repository (`~/.cache/gdfacts`, or
+`$GDFACTS_CACHE`; `GDFACTS_CACHE=off` disables it), because they are pickles:
+nothing a contribution can add to the repository is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def directory() -> Path | None:
+    setting = os.environ.get("GDFACTS_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gdfacts"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The builder's own code: a new version of any module is a new cache."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def context_digest(inputs: dict[str, str]) -> str:
+    """The code and every input a fact file's check depends on besides itself."""
+    h = hashlib.sha256(code_digest().encode())
+    for rel, digest in sorted(inputs.items()):
+        h.update(f"{digest}  {rel}\n".encode())
+    return h.hexdigest()
+
+
+def key(context: str, rel: str, data: bytes) -> str:
+    return hashlib.sha256(f"{context}\n{rel}\n".encode() + data).hexdigest()
+
+
+def get(key: str):
+    where = directory()
+    if where is None:
+        return None
+    try:
+        with open(where / key[:2] / key, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+        return None  # missing, or written by another version: check again
+
+
+def put(key: str, value) -> None:
+    where = directory()
+    if where is None:
+        return
+    folder = where / key[:2]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / key)
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
