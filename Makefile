@@ -9,7 +9,7 @@ DB     ?= guangdong_facts.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 
-.PHONY: serve test build check clean chromium
+.PHONY: serve test build check clean chromium bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ chromium:
 
 test: $(BIN)/.installed-test chromium
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/scale.py 1000 10000 100000
 
 clean:
 	rm -f $(DB) $(basename $(DB))-inspect.json .$(DB).*.tmp .$(basename $(DB))-inspect.json.*.tmp

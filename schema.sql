@@ -197,6 +197,9 @@ CREATE TABLE build_info (
 CREATE INDEX facts_region_indicator_period ON facts (region_id, indicator_id, period);
 CREATE INDEX facts_indicator_period ON facts (indicator_id, period);
 CREATE INDEX facts_period ON facts (period);
+CREATE INDEX facts_kind ON facts (kind);       -- facets: a count by kind, unit or corrected
+CREATE INDEX facts_unit ON facts (unit);       -- reads an index, not the table
+CREATE INDEX facts_corrected ON facts (corrected);
 CREATE INDEX targets_region_indicator_period ON targets (region_id, indicator_id, period);
 CREATE INDEX targets_indicator_period ON targets (indicator_id, period);
 CREATE INDEX citations_fact ON citations (fact_id);
@@ -233,34 +236,27 @@ CREATE VIRTUAL TABLE source_lines_fts USING fts5 (
 
 -- One row per citation of every fact and target.
 CREATE VIEW evidence AS
-WITH records AS (
-    SELECT 'fact' AS record, id, region_id, indicator_id, period, kind, value,
-           unit, qualifier, period_basis, note
-    FROM facts
-    UNION ALL
-    SELECT 'target' AS record, id, region_id, indicator_id, period, kind, value,
-           unit, qualifier, period_basis, note
-    FROM targets
-)
+-- Two branches, facts and targets, so that a filter on record_id, region_id or
+-- indicator_id uses each table's indexes.
 SELECT
-    records.record,
-    records.id AS record_id,
-    records.region_id,
+    'fact' AS record,
+    facts.id AS record_id,
+    facts.region_id,
     regions.name AS region,
-    records.indicator_id,
+    facts.indicator_id,
     indicators.name AS indicator,
-    records.period,
-    records.kind,
-    records.value,
-    records.unit,
-    records.qualifier,
+    facts.period,
+    facts.kind,
+    facts.value,
+    facts.unit,
+    facts.qualifier,
     citations.as_stated,
     citations.stated_value,
     citations.corrected,
     nullif(trim(
         coalesce('Correction: ' || citations.correction_reason || ' ', '')
-        || coalesce('Period: ' || records.period_basis || '. ', '')
-        || coalesce(records.note, '')
+        || coalesce('Period: ' || facts.period_basis || '. ', '')
+        || coalesce(facts.note, '')
     ), '') AS note,
     citations.source_id,
     sources.seed_path AS source_path,
@@ -268,12 +264,42 @@ SELECT
     citations.quote,
     citations.stated_qualifier,
     citations.id AS citation_id
-FROM citations
-JOIN records
-  ON records.id = coalesce(citations.fact_id, citations.target_id)
- AND records.record = CASE WHEN citations.fact_id IS NULL THEN 'target' ELSE 'fact' END
-JOIN regions ON regions.id = records.region_id
-JOIN indicators ON indicators.id = records.indicator_id
+FROM facts
+JOIN citations ON citations.fact_id = facts.id
+JOIN regions ON regions.id = facts.region_id
+JOIN indicators ON indicators.id = facts.indicator_id
+JOIN sources ON sources.id = citations.source_id
+UNION ALL
+SELECT
+    'target' AS record,
+    targets.id AS record_id,
+    targets.region_id,
+    regions.name AS region,
+    targets.indicator_id,
+    indicators.name AS indicator,
+    targets.period,
+    targets.kind,
+    targets.value,
+    targets.unit,
+    targets.qualifier,
+    citations.as_stated,
+    citations.stated_value,
+    citations.corrected,
+    nullif(trim(
+        coalesce('Correction: ' || citations.correction_reason || ' ', '')
+        || coalesce('Period: ' || targets.period_basis || '. ', '')
+        || coalesce(targets.note, '')
+    ), '') AS note,
+    citations.source_id,
+    sources.seed_path AS source_path,
+    citations.line,
+    citations.quote,
+    citations.stated_qualifier,
+    citations.id AS citation_id
+FROM targets
+JOIN citations ON citations.target_id = targets.id
+JOIN regions ON regions.id = targets.region_id
+JOIN indicators ON indicators.id = targets.indicator_id
 JOIN sources ON sources.id = citations.source_id;
 
 -- Each target beside the actual value for the same region, indicator, period

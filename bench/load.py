@@ -74,9 +74,9 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
-async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: str) -> dict:
-    plan = [list(PAGES)[i % len(PAGES)] for i in range(requests)]
-    latencies: dict[str, list[float]] = {name: [] for name in PAGES}
+async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: str, pages: dict) -> dict:
+    plan = [list(pages)[i % len(pages)] for i in range(requests)]
+    latencies: dict[str, list[float]] = {name: [] for name in pages}
     errors: list[str] = []
     memory: list[tuple[int, int]] = [(0, rss_bytes(pid))]
     done = 0
@@ -90,7 +90,7 @@ async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: 
             name = queue.get_nowait()
             start = time.perf_counter()
             try:
-                response = await http.get(base + PAGES[name])
+                response = await http.get(base + pages[name])
                 body = response.content
                 if response.status_code != 200:
                     errors.append(f"{name}: HTTP {response.status_code}")
@@ -117,12 +117,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def run(db: Path, requests: int, concurrency: int, warmup: int = 50) -> dict:
+def run(db: Path, requests: int, concurrency: int, warmup: int = 50, pages: dict = PAGES) -> dict:
     process, base = start_server(db)
     try:
         db_sha256 = hashlib.sha256(db.read_bytes()).hexdigest()
-        asyncio.run(load(base, process.pid, warmup, concurrency, db_sha256))  # first requests fill caches
-        return asyncio.run(load(base, process.pid, requests, concurrency, db_sha256))
+        asyncio.run(load(base, process.pid, warmup, concurrency, db_sha256, pages))  # first requests fill caches
+        return asyncio.run(load(base, process.pid, requests, concurrency, db_sha256, pages))
     finally:
         process.terminate()
         process.wait(10)

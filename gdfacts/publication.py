@@ -21,6 +21,7 @@ SETTINGS = {
     "sql_time_limit_ms": 1000,  # a runaway query is stopped after a second
     "allow_download": True,  # the .db file downloads (immutable databases only)
     "max_returned_rows": 1000,
+    "suggest_facets": False,  # metadata.yml names the facets; suggesting others scans every column of big tables
 }
 
 
