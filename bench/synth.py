@@ -73,12 +73,12 @@ def generate(n: int, root: Path) -> None:
     for a, first in enumerate(range(0, n, PER_FILE)):
         lines, records = [f"A synthetic work report, number {name(a, 3)}."], []
         for i in range(first, min(n, first + PER_FILE)):
-            r, j, year = i % REGIONS, (i // REGIONS) % INDICATORS, YEARS[(i // (REGIONS * INDICATORS)) % len(YEARS)]
+            j, r, year = i % INDICATORS, (i // INDICATORS) % REGIONS, YEARS[(i // (REGIONS * INDICATORS)) % len(YEARS)]
             unit = indicator_unit(j)
             target = i % 10 == 9
             kind, period = ("target", "2025") if target else ("actual", str(year))
             if target:  # targets are for 2025, one per region and indicator at most
-                r, j = i // 10 % REGIONS, i // 10 // REGIONS % INDICATORS
+                j, r = i // 10 % INDICATORS, i // 10 // INDICATORS % REGIONS
                 unit = indicator_unit(j)
             words, value = stated_words(i, unit)
             place, what = name(r, 3), f"{name(j, 2).lower()} output"
@@ -86,7 +86,7 @@ def generate(n: int, root: Path) -> None:
             quote = f"{what} {verb} {words}"
             citations = []
             correction = ""
-            if unit == "CNY" and i % 100 == 3:  # the article drops a factor of ten: "1.234 billion" for 12.34
+            if unit == "CNY" and i % 100 == 7:  # the article drops a factor of ten: "1.234 billion" for 12.34
                 wrong = value / 10
                 words = f"{wrong / 10**9} billion yuan"
                 quote = f"{what} {verb} {words}"

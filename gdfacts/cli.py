@@ -6,7 +6,6 @@ formatter); the build and Datasette are imported by the commands that use them.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sqlite3
@@ -17,7 +16,6 @@ from pathlib import Path
 import click
 
 from . import output
-from .quantities import format_quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
@@ -32,6 +30,19 @@ from {table} r
 join citations c on c.id = (select min(id) from citations where {key} = r.id)
 join sources s on s.id = c.source_id
 {where}"""
+
+
+def format_quantity(value, unit) -> str:
+    """A value for people (imported only when output is for people)."""
+    from .quantities import format_quantity as formatted
+
+    return formatted(value, unit)
+
+
+def _nearest(value: str, known: list[str]) -> list[str]:
+    import difflib  # only when an id is unknown
+
+    return difflib.get_close_matches(value, known, n=3, cutoff=0.5)
 
 
 class Failure(click.ClickException):
@@ -114,7 +125,7 @@ def _check_id(db, table: str, value: str | None, what: str) -> None:
         return
     known = [row[0] for row in db.execute(f"select id from {table}")]
     if value not in known:
-        near = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+        near = _nearest(value, known)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else f"; see: gdfacts {table}"
         raise Failure(f"no {what} '{value}'{hint}")
 
@@ -213,7 +224,7 @@ def show(ctx, record_id):
     rows = _rows(db, "select * from evidence where record_id = ? order by citation_id", (record_id,))
     if not rows:
         known = [r[0] for r in db.execute("select id from facts union all select id from targets")]
-        near = difflib.get_close_matches(record_id, known, n=3, cutoff=0.5)
+        near = _nearest(record_id, known)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else "; list ids with: gdfacts facts"
         raise Failure(f"no fact or target '{record_id}'{hint}")
     first = rows[0]
