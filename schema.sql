@@ -1,10 +1,12 @@
 -- guangdong-facts: the schema of guangdong_facts.db.
 --
--- The vocabularies (units, kinds, qualifiers, categories, region levels) are
--- lookup tables defined here, once; build_db.py reads them from this file to
+-- The vocabularies (kinds, qualifiers, categories, region levels) are lookup
+-- tables defined here, once; build_db.py reads them from this file to
 -- validate data/, and the CHECK constraints below repeat them so that the
 -- database itself refuses a value outside them (tests/test_schema.py keeps the
--- two in step). Every number lives in facts or targets, and every one of them
+-- two in step). Units are data: data/units.yml lists them with the words that
+-- state them, the build inserts them into `units`, and every unit column
+-- refers to that table, so the foreign-key check refuses any other. Every number lives in facts or targets, and every one of them
 -- has at least one row in citations pointing at a line of a source.
 
 PRAGMA foreign_keys = ON;
@@ -14,16 +16,10 @@ PRAGMA foreign_keys = ON;
 CREATE TABLE units (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
-    description TEXT NOT NULL
+    name_zh     TEXT NOT NULL,
+    description TEXT NOT NULL,
+    stated_by   TEXT NOT NULL CHECK (stated_by IN ('currency', 'words', 'number', 'ordinal', 'multiple'))
 ) STRICT;
-
-INSERT INTO units (id, name, description) VALUES
-    ('CNY', 'Chinese yuan', 'Renminbi yuan, in yuan: 3.46 trillion yuan is stored as 3.46e12.'),
-    ('USD', 'US dollar', 'US dollars, in dollars, as converted by the article itself (never by us).'),
-    ('percent', 'percent', 'A number of percent: 6 percent is stored as 6.0. Growth rates are year on year; a fall is negative.'),
-    ('percentage_points', 'percentage points', 'A difference between two percentages, in points: 0.2 percentage points is stored as 0.2.'),
-    ('count', 'count', 'A number of things (enterprises, jobs, years, base stations).'),
-    ('rank', 'rank', 'A position in a ranking: 1 is first.');
 
 CREATE TABLE kinds (
     id          TEXT PRIMARY KEY,
@@ -84,6 +80,7 @@ CREATE TABLE sources (
     id                 TEXT PRIMARY KEY,
     title              TEXT NOT NULL,
     title_is_editorial INTEGER NOT NULL CHECK (title_is_editorial IN (0, 1)),
+    title_zh           TEXT,
     publisher          TEXT,
     author             TEXT,
     published          TEXT CHECK (published IS NULL OR published GLOB '[12][0-9][0-9][0-9]*'),
@@ -115,9 +112,9 @@ CREATE TABLE regions (
 CREATE TABLE indicators (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
+    name_zh     TEXT,
     description TEXT NOT NULL,
-    unit        TEXT NOT NULL REFERENCES units(id)
-                CHECK (unit IN ('CNY', 'USD', 'percent', 'percentage_points', 'count', 'rank')),
+    unit        TEXT NOT NULL REFERENCES units(id),
     category    TEXT NOT NULL REFERENCES categories(id),
     better      TEXT CHECK (better IS NULL OR better IN ('higher', 'lower'))
 ) STRICT;
@@ -128,11 +125,11 @@ CREATE TABLE facts (
     id              TEXT PRIMARY KEY,
     region_id       TEXT NOT NULL REFERENCES regions(id),
     indicator_id    TEXT NOT NULL REFERENCES indicators(id),
-    period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*'),
+    period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*' AND period NOT GLOB '*[^0-9QH/-]*'),
     kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind IN ('actual', 'estimate')),
     value           REAL NOT NULL,
-    unit            TEXT NOT NULL REFERENCES units(id)
-                    CHECK (unit IN ('CNY', 'USD', 'percent', 'percentage_points', 'count', 'rank')),
+    value_high      REAL CHECK (value_high IS NULL OR value_high > value),
+    unit            TEXT NOT NULL REFERENCES units(id),
     qualifier       TEXT NOT NULL REFERENCES qualifiers(id)
                     CHECK (qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
     corrected       INTEGER NOT NULL CHECK (corrected IN (0, 1)),
@@ -147,11 +144,11 @@ CREATE TABLE targets (
     id              TEXT PRIMARY KEY,
     region_id       TEXT NOT NULL REFERENCES regions(id),
     indicator_id    TEXT NOT NULL REFERENCES indicators(id),
-    period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*'),
+    period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*' AND period NOT GLOB '*[^0-9QH/-]*'),
     kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind IN ('target', 'plan')),
     value           REAL NOT NULL,
-    unit            TEXT NOT NULL REFERENCES units(id)
-                    CHECK (unit IN ('CNY', 'USD', 'percent', 'percentage_points', 'count', 'rank')),
+    value_high      REAL CHECK (value_high IS NULL OR value_high > value),
+    unit            TEXT NOT NULL REFERENCES units(id),
     qualifier       TEXT NOT NULL REFERENCES qualifiers(id)
                     CHECK (qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
     corrected       INTEGER NOT NULL CHECK (corrected IN (0, 1)),
@@ -171,6 +168,8 @@ CREATE TABLE citations (
     quote             TEXT NOT NULL CHECK (length(quote) > 0),
     as_stated         TEXT NOT NULL CHECK (length(as_stated) > 0),
     stated_value      REAL NOT NULL,
+    stated_high       REAL,
+    clause_words      TEXT,
     stated_qualifier  TEXT NOT NULL REFERENCES qualifiers(id)
                       CHECK (stated_qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
     corrected         INTEGER NOT NULL CHECK (corrected IN (0, 1)),
@@ -248,6 +247,7 @@ SELECT
     facts.period,
     facts.kind,
     facts.value,
+    facts.value_high,
     facts.unit,
     facts.qualifier,
     citations.as_stated,
@@ -280,6 +280,7 @@ SELECT
     targets.period,
     targets.kind,
     targets.value,
+    targets.value_high,
     targets.unit,
     targets.qualifier,
     citations.as_stated,

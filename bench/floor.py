@@ -25,13 +25,15 @@ def floor(root: Path, output: Path) -> int:
     db = sqlite3.connect(output, isolation_level=None)
     db.executescript((root / "schema.sql").read_text(encoding="utf-8"))
     db.execute("BEGIN")
+    for u in load(root / "data/units.yml"):
+        db.execute("INSERT INTO units VALUES (?,?,?,?,?)", (u["id"], u["name"], u["name_zh"], u["description"], u["stated_by"]))
     for s in sources.values():
-        db.execute("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                   (s["id"], s["title"], 1, s["publisher"], None, s["published"], None, None, s["seed"], s["sha256"], 1, ""))
+        db.execute("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   (s["id"], s["title"], 1, None, s["publisher"], None, s["published"], None, None, s["seed"], s["sha256"], 1, ""))
     for r in regions:
         db.execute("INSERT INTO regions VALUES (?,?,?,?,?,?)", (r["id"], r["name"], r["name_zh"], r["level"], r["parent"], None))
     for i in indicators:
-        db.execute("INSERT INTO indicators VALUES (?,?,?,?,?,?)", (i["id"], i["name"], i["description"], i["unit"], i["category"], i["better"]))
+        db.execute("INSERT INTO indicators VALUES (?,?,?,?,?,?,?)", (i["id"], i["name"], None, i["description"], i["unit"], i["category"], i["better"]))
     units = {i["id"]: i["unit"] for i in indicators}
     citation_id = records = 0
     for path in sorted((root / "data/facts").glob("*.yml")):
@@ -42,17 +44,17 @@ def floor(root: Path, output: Path) -> int:
         for r in doc["records"]:
             table = "targets" if r["kind"] in ("target", "plan") else "facts"
             ident = f"{r['region']}-{r['indicator']}-{r['period']}-{r['kind']}"
-            db.execute(f"INSERT INTO {table} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       (ident, r["region"], r["indicator"], r["period"], r["kind"], float(r["value"]), units[r["indicator"]],
+            db.execute(f"INSERT INTO {table} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (ident, r["region"], r["indicator"], r["period"], r["kind"], float(r["value"]), None, units[r["indicator"]],
                         "exact", 0, None, None, None, str(path), 0))
             records += 1
             for c in r["citations"]:
                 if c["quote"] not in lines[c["line"] - 1]:
                     raise SystemExit(f"{path}: quote not on line {c['line']}")
                 citation_id += 1
-                db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (citation_id, ident if table == "facts" else None, ident if table == "targets" else None,
-                            source["id"], c["line"], c["quote"], c["stated"], 0.0, "exact", 0, None, None))
+                            source["id"], c["line"], c["quote"], c["stated"], 0.0, None, None, "exact", 0, None, None))
     for table in FTS_TABLES:
         db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
     db.execute("COMMIT")

@@ -57,7 +57,9 @@ def generate(n: int, root: Path) -> None:
     root = Path(root)
     for sub in ("data/facts", "seeds"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "schema.sql", root / "schema.sql")
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    for shared in ("schema.sql", "data/lexicon.yml", "data/units.yml"):
+        shutil.copy(ROOT / shared, root / shared)
     regions = ["- id: country\n  name: Synthland\n  name_zh: 合成国\n  level: country\n  parent:\n  division_code:\n"]
     for r in range(REGIONS):
         regions.append(f"- id: r{r:03d}\n  name: {name(r, 3)}\n  name_zh: 市{r}\n  level: city\n"

@@ -94,11 +94,13 @@ def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
 
 
 def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
+    db.executemany("INSERT INTO units VALUES (?,?,?,?,?)",
+                   [(u.id, u.name, u.name_zh, u.description, u.stated_by) for u in data.lexicon.units.values()])
     for ident, source in data.sources.items():
         e = source.entry
         db.execute(
-            "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (ident, e["title"], int(e["title_is_editorial"]), e.get("publisher"), e.get("author"),
+            "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (ident, e["title"], int(e["title_is_editorial"]), e.get("title_zh"), e.get("publisher"), e.get("author"),
              e.get("published"), e.get("published_basis"), e.get("url"), e["seed"], e["sha256"],
              len(source.lines), source.fact_file),
         )
@@ -113,8 +115,8 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
         )
     for ident, e in data.indicators.items():
         db.execute(
-            "INSERT INTO indicators VALUES (?,?,?,?,?,?)",
-            (ident, e["name"], e["description"], e["unit"], e["category"], e.get("better")),
+            "INSERT INTO indicators VALUES (?,?,?,?,?,?,?)",
+            (ident, e["name"], e.get("name_zh"), e["description"], e["unit"], e["category"], e.get("better")),
         )
     rows = {"facts": [], "targets": []}
     citations = []
@@ -125,8 +127,8 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
             citations.append((len(citations) + 1, ident if table == "facts" else None,
                               ident if table == "targets" else None, *c))
     for table in ("facts", "targets"):
-        db.executemany(f"INSERT INTO {table} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows[table])
-    db.executemany("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", citations)
+        db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(dataset.ROW_COLUMNS))})", rows[table])
+    db.executemany(f"INSERT INTO citations VALUES ({','.join('?' * (len(dataset.CITATION_COLUMNS) + 3))})", citations)
     counts = {"facts": len(rows["facts"]), "targets": len(rows["targets"]), "citations": len(citations),
               "sources": len(data.sources)}
     db.executemany("INSERT INTO build_inputs VALUES (?,?)", data.inputs)

@@ -34,8 +34,8 @@ def directory() -> Path | None:
 def code_digest() -> str:
     """The builder's own code: a new version of any module is a new cache."""
     h = hashlib.sha256()
-    for path in sorted(PACKAGE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

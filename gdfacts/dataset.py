@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import cache, coverage, quantities, spec, strict_yaml
+from . import cache, coverage, lexicon, periods, spec, strict_yaml
 from .problems import BuildFailed, Problem
+from .rules import citations as citation_rules
+from .rules import run as run_rules
 
 DATA_DIR = "data"
 FACTS_DIR = "data/facts"
@@ -30,7 +32,11 @@ REFERENCE_FILES = {
     "indicators": ("data/indicators.yml", spec.INDICATOR),
 }
 SEED_CHECKSUMS = "SHA256SUMS"
-MAX_LINE_SHOWN = 300
+LEXICON_FILES = (lexicon.LEXICON_FILE, lexicon.UNITS_FILE)
+# Characters that some tools take for the end of a line and others do not: a
+# seed holding one would be numbered differently by the build, by
+# source_lines and by an editor, so it is refused with its line.
+LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 MAX_INPUT_BYTES = 8 * 2**20  # the largest curated file is a few hundred KiB
 _UNREADABLE = object()
 
@@ -51,6 +57,8 @@ class Citation:
     quote: str
     as_stated: str
     stated_value: Decimal
+    stated_high: Decimal | None
+    clause_words: str | None
     stated_qualifier: str
     correction_reason: str | None
     correction_scale: Decimal | None
@@ -65,6 +73,7 @@ class Record:
     period: str
     kind: str
     value: Decimal
+    value_high: Decimal | None
     unit: str
     qualifier: str
     period_basis: str | None
@@ -78,11 +87,12 @@ class Record:
         """The record as the database stores it: (table, row, citation rows), plain
         tuples in the order of ROW_COLUMNS and CITATION_COLUMNS (quick to cache)."""
         corrected = int(any(c.correction_reason for c in self.citations))
-        row = (self.id, self.region_id, self.indicator_id, self.period, self.kind, float(self.value), self.unit,
-               self.qualifier, corrected, self.period_basis, self.note, self.conflicts_with, self.data_file,
+        row = (self.id, self.region_id, self.indicator_id, self.period, self.kind, float(self.value),
+               float(self.value_high) if self.value_high is not None else None, self.unit, self.qualifier, corrected, self.period_basis, self.note, self.conflicts_with, self.data_file,
                self.data_line)
         citations = tuple(
-            (c.source_id, c.line, c.quote, c.as_stated, float(c.stated_value), c.stated_qualifier,
+            (c.source_id, c.line, c.quote, c.as_stated, float(c.stated_value),
+             float(c.stated_high) if c.stated_high is not None else None, c.clause_words, c.stated_qualifier,
              int(c.correction_reason is not None), c.correction_reason,
              float(c.correction_scale) if c.correction_scale is not None else None)
             for c in self.citations)
@@ -90,17 +100,20 @@ class Record:
 
 
 # The columns of a stored record's row (facts and targets), and of its citations' rows (without their id).
-ROW_COLUMNS = ("id", "region_id", "indicator_id", "period", "kind", "value", "unit", "qualifier", "corrected",
-               "period_basis", "note", "conflicts_with", "data_file", "data_line")
-CITATION_COLUMNS = ("source_id", "line", "quote", "as_stated", "stated_value", "stated_qualifier", "corrected",
-                    "correction_reason", "correction_scale")
+ROW_COLUMNS = ("id", "region_id", "indicator_id", "period", "kind", "value", "value_high", "unit", "qualifier",
+               "corrected", "period_basis", "note", "conflicts_with", "data_file", "data_line")
+CITATION_COLUMNS = ("source_id", "line", "quote", "as_stated", "stated_value", "stated_high", "clause_words",
+                    "stated_qualifier", "corrected", "correction_reason", "correction_scale")
 _ID, _VALUE, _QUALIFIER, _CONFLICTS_WITH, _FILE, _LINE = (ROW_COLUMNS.index(c) for c in (
     "id", "value", "qualifier", "conflicts_with", "data_file", "data_line"))
 
 
+_UNIT = ROW_COLUMNS.index("unit")
+
+
 def _key(row: tuple) -> tuple:
     """What makes two records the same: region, indicator, period, kind and unit."""
-    return row[1], row[2], row[3], row[4], row[6]
+    return row[1], row[2], row[3], row[4], row[_UNIT]
 
 
 @dataclass
@@ -121,9 +134,9 @@ _CONTEXT = None  # what worker processes need, inherited when they fork
 
 
 def _check_file(job: tuple[str, bytes]) -> FileCheck:
-    root, vocab, unreadable, sources, regions, indicators = _CONTEXT
+    root, vocab, lex, unreadable, sources, regions, indicators = _CONTEXT
     checker = _Checker(root)
-    checker.vocab, checker.unreadable = vocab, unreadable
+    checker.vocab, checker.lex, checker.unreadable = vocab, lex, unreadable
     rel, data = job
     return checker.check_file(rel, data, sources, regions, indicators)
 
@@ -131,6 +144,7 @@ def _check_file(job: tuple[str, bytes]) -> FileCheck:
 @dataclass
 class Dataset:
     schema_sql: str
+    lexicon: lexicon.Lexicon
     sources: dict[str, Source]
     regions: dict[str, spec.Entry]
     indicators: dict[str, spec.Entry]
@@ -148,22 +162,15 @@ class _Checker:
     def problem(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
 
-    def read_bytes(self, rel: str) -> bytes | None:
-        path = self.root / rel
-        try:
-            if path.is_symlink():
-                self.problem(rel, 1, "is a link; input files must be plain files in the repository")
-                return None
-            size = path.stat().st_size
-            if size > MAX_INPUT_BYTES:
-                self.problem(rel, 1, f"is {size / 2**20:.0f} MiB; an input file may be at most {MAX_INPUT_BYTES // 2**20} MiB, so split it")
-                return None
-            data = path.read_bytes()
-        except FileNotFoundError:
-            self.problem(rel, 1, "is missing")
-            return None
-        except OSError as e:
-            self.problem(rel, 1, f"cannot be read: {e.strerror}")
+    def read_bytes(self, rel: str, at: tuple[str, int] | None = None) -> bytes | None:
+        """The bytes of an input file, or None with the problem recorded: at the
+        file itself, or at `at` (path, line) prefixed with the file's name."""
+        data, why = read_input(self.root, rel)
+        if why is not None:
+            if at is None:
+                self.problem(rel, 1, why)
+            else:
+                self.problem(at[0], at[1], f"{rel} {why}")
             return None
         self.inputs[rel] = hashlib.sha256(data).hexdigest()
         return data
@@ -179,6 +186,14 @@ class _Checker:
 
     # -- vocabularies --------------------------------------------------------
 
+    def lexicon(self) -> lexicon.Lexicon | None:
+        data = {rel: self.read_bytes(rel) for rel in LEXICON_FILES}
+        if None in data.values():
+            return None
+        lex, problems = lexicon.load(self.root, data)
+        self.problems.extend(problems)
+        return lex
+
     def vocabularies(self) -> tuple[str, dict[str, dict[str, str]]] | None:
         data = self.read_bytes(SCHEMA_FILE)
         if data is None:
@@ -188,7 +203,6 @@ class _Checker:
         try:
             db.executescript(schema_sql)
             vocab = {
-                "units": dict(db.execute("select id, name from units")),
                 "kinds": dict(db.execute("select id, record from kinds")),
                 "qualifiers": dict(db.execute("select id, id from qualifiers")),
                 "categories": dict(db.execute("select id, id from categories")),
@@ -284,10 +298,8 @@ class _Checker:
                 self.problem(source.path, entry.line_of("seed"), f"seed {rel} is already the seed of source '{seeds_used[rel]}'")
                 continue
             seeds_used[rel] = ident
-            data = self.read_bytes(rel)
+            data = self.read_bytes(rel, at=(source.path, entry.line_of("seed")))
             if data is None:
-                self.problems.pop()
-                self.problem(source.path, entry.line_of("seed"), f"seed {rel} does not exist")
                 continue
             digest = hashlib.sha256(data).hexdigest()
             recorded = entry.get("sha256")
@@ -308,6 +320,13 @@ class _Checker:
             lines = text.split("\n")
             if text.endswith("\n"):
                 lines.pop()
+            broken = [(n, c) for n, line in enumerate(lines, 1) for c in LINE_BREAKS if c in line]
+            if broken:
+                n, c = broken[0]
+                self.problem(source.path, entry.line_of("seed"),
+                             f"seed {rel} line {n} holds U+{ord(c):04X}, which some tools take for the end of a line; "
+                             "replace it with a line feed or a space so that every tool numbers the lines alike")
+                continue
             source.lines = lines
         seeds_dir = self.root / SEEDS_DIR
         if seeds_dir.is_dir() and "sources" not in self.unreadable:
@@ -369,7 +388,7 @@ class _Checker:
                 if files and not unmatched:
                     self.problem(source.path, source.entry.line, f"source '{ident}' has no fact file in {FACTS_DIR}/")
             elif ident not in with_problems:
-                uncovered = _uncovered(source, covered) if ident in cited_from_elsewhere else own[ident].uncovered
+                uncovered = _uncovered(source, covered, self.lex) if ident in cited_from_elsewhere else own[ident].uncovered
                 for number, numeral in uncovered:
                     self.problem(source.fact_file, source.coverage_line,
                                  f"{source.entry.get('seed')} line {number} says '{numeral}', which no citation states and unrecorded does not list")
@@ -394,7 +413,7 @@ class _Checker:
                 checks[rel] = cached
             else:
                 todo.append((rel, data, k))
-        _CONTEXT = (self.root, self.vocab, set(self.unreadable), sources, regions, indicators)
+        _CONTEXT = (self.root, self.vocab, self.lex, set(self.unreadable), sources, regions, indicators)
         try:
             if len(todo) >= 4 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
                 with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 4)) as pool:
@@ -426,13 +445,14 @@ class _Checker:
         for entry in doc.get("unrecorded", []):
             self.unrecorded(entry, rel, source_id, sources, covered)
         coverage_line = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
-        uncovered = _uncovered(sources[source_id], covered)
+        uncovered = _uncovered(sources[source_id], covered, self.lex)
         return FileCheck(rel, source_id, doc.line_of("source"), coverage_line, records, covered, problems,
                          self.problems, uncovered)
 
     def record(self, entry, rel, default_source, sources, regions, indicators, vocab, covered) -> Record | None:
         ok = True
         at = entry.line_of
+        lex = self.lex
         region_id, indicator_id = entry.get("region"), entry.get("indicator")
         ok &= self.check_reference(rel, at("region"), region_id, regions, "region")
         ok &= self.check_reference(rel, at("indicator"), indicator_id, indicators, "indicator")
@@ -445,52 +465,58 @@ class _Checker:
             self.problem(rel, at("qualifier"), f"qualifier '{qualifier}' is not one of: {', '.join(vocab['qualifiers'])}")
             ok = False
         period = entry.get("period")
-        if period is not None and not _valid_date(period):
-            self.problem(rel, at("period"), f"period '{period}' is not a date in the calendar")
+        if period is not None and (why := periods.problem(period)) is not None:
+            self.problem(rel, at("period"), f"period {why}")
             ok = False
-        value = entry.get("value")
+        value, value_high = entry.get("value"), entry.get("value_high")
         indicator = indicators.get(indicator_id)
         unit = entry.get("unit") or (indicator.get("unit") if indicator else None)
-        if unit is not None and unit not in vocab["units"] and entry.get("unit") is None:
+        if unit is not None and unit not in lex.units and entry.get("unit") is None:
             ok = False  # the indicator's unit is wrong, and reported there
-        elif unit is not None and unit not in vocab["units"]:
-            self.problem(rel, at("unit"), f"unit '{unit}' is not one of: {', '.join(vocab['units'])}")
+        elif unit is not None and unit not in lex.units:
+            self.problem(rel, at("unit"), f"unit '{unit}' is not one of: {', '.join(lex.units)}")
             ok = False
-        elif indicator is not None and unit is not None and not _unit_fits(unit, indicator["unit"]):
+        elif indicator is not None and unit is not None and not _unit_fits(unit, indicator["unit"], lex):
             self.problem(rel, at("unit"), f"unit {unit} does not fit indicator '{indicator_id}', which is in {indicator['unit']}")
             ok = False
-        if value is not None and unit in quantities.BOUNDS:
-            low, high, whole = quantities.BOUNDS[unit]
-            if not low <= value <= high:
-                self.problem(rel, at("value"), f"value {value} is out of the range a {unit} value can take ({low} to {high})")
-                ok = False
-            elif whole and value != value.to_integral_value():
-                self.problem(rel, at("value"), f"value {value} must be a whole number for unit {unit}")
-                ok = False
-        if not ok or None in (region_id, indicator_id, kind, period, value, unit):
-            for citation in entry.get("citations", []):  # still check the quotes, and count their coverage
-                self.citation(citation, rel, default_source, sources, None, None, "exact", covered)
-            return None
-
+        for key, number in (("value", value), ("value_high", value_high)):
+            if number is not None and unit in lex.units:
+                u = lex.units[unit]
+                if not u.low <= number <= u.high:
+                    self.problem(rel, at(key), f"{key} {number} is out of the range a {unit} value can take ({u.low} to {u.high})")
+                    ok = False
+                elif u.whole and number != number.to_integral_value():
+                    self.problem(rel, at(key), f"{key} {number} must be a whole number for unit {unit}")
+                    ok = False
+        if value is not None and value_high is not None and value_high <= value:
+            self.problem(rel, at("value_high"), f"value_high {value_high} must be above the value {value}: a range goes from low to high")
+            ok = False
+        sound = ok and None not in (region_id, indicator_id, kind, period, value, unit)
         citations = []
         for c in entry.get("citations", []):
-            citation = self.citation(c, rel, default_source, sources, value, unit, qualifier, covered)
+            citation = self.citation(c, rel, default_source, sources, covered,
+                                     (value, value_high, unit, qualifier) if sound else None)
             if citation is not None:
                 citations.append(citation)
-        if len(citations) != len(entry.get("citations", [])) or not citations:
+        if not sound or len(citations) != len(entry.get("citations", [])) or not citations:
             return None
 
+        if not any(c.stated_qualifier == qualifier for c in citations):
+            said = ", ".join(sorted({c.stated_qualifier for c in citations}))
+            self.problem(rel, at("qualifier") if "qualifier" in entry.lines else entry.line,
+                         f"the record is {qualifier}, but its citations say {said}; a record's qualifier must be what one of its citations says")
+            return None
         cited_lines = [sources[c.source_id].lines[c.line - 1] for c in citations]
-        if entry.get("period_basis") is None and not any(period[:4] in text for text in cited_lines):
+        if entry.get("period_basis") is None and not any(_states_period(period, text, lex) for text in cited_lines):
             self.problem(rel, at("period"), f"period {period} is not on the cited line; say how it was resolved in period_basis")
         if vocab["kinds"][kind] == "fact" and kind == "actual":
             for c in citations:
                 published = sources[c.source_id].entry.get("published")
-                if published is not None and _period_end(period) > _period_end(published):
+                if published is not None and periods.end(period) > _published_end(published):
                     self.problem(rel, at("period"), f"an actual for {period} cannot come from source '{c.source_id}', published {published}; is it an estimate?")
 
         ident = entry.get("id") or "-".join(
-            [region_id, indicator_id, period, kind] + ([unit.lower()] if unit != indicator["unit"] else [])
+            [region_id, indicator_id, period.replace("/", "_"), kind] + ([unit.lower()] if unit != indicator["unit"] else [])
         )
         conflicts_with = entry.get("conflicts_with")
         if conflicts_with is not None and entry.get("id") is None:
@@ -498,88 +524,36 @@ class _Checker:
         table = "facts" if vocab["kinds"][kind] == "fact" else "targets"
         return Record(
             id=ident, table=table, region_id=region_id, indicator_id=indicator_id, period=period, kind=kind,
-            value=value, unit=unit, qualifier=qualifier, period_basis=entry.get("period_basis"), note=entry.get("note"),
-            conflicts_with=conflicts_with, data_file=rel, data_line=entry.line, citations=citations,
+            value=value, value_high=value_high, unit=unit, qualifier=qualifier, period_basis=entry.get("period_basis"),
+            note=entry.get("note"), conflicts_with=conflicts_with, data_file=rel, data_line=entry.line, citations=citations,
         )
 
-    def citation(self, c, rel, default_source, sources, value, unit, qualifier, covered) -> Citation | None:
-        at = c.line_of
+    def citation(self, c, rel, default_source, sources, covered, record) -> Citation | None:
+        """Check one citation with the rules of `rules.citations`; `record` is the
+        record's (value, value_high, unit, qualifier) when the record is sound."""
         source_id = c.get("source", default_source)
-        if not self.check_reference(rel, at("source"), source_id, sources, "source"):
+        if not self.check_reference(rel, c.line_of("source"), source_id, sources, "source"):
             return None
         source = sources[source_id]
-        seed = source.entry.get("seed")
-        line, quote, stated = c.get("line"), c.get("quote"), c.get("stated")
-        if not source.lines or line is None or quote is None:
+        if not source.lines or None in (c.get("line"), c.get("quote"), c.get("stated")):
             return None
-        if not 1 <= line <= len(source.lines):
-            self.problem(rel, at("line"), f"line {line} is not in {seed}, which has lines 1 to {len(source.lines)}")
+        citing = citation_rules.Citing(c, source.entry.get("seed"), source.lines, self.lex, self.vocab["qualifiers"])
+        problems = run_rules(citation_rules.QUOTE_RULES, citing)
+        if citing.covered:
+            covered.setdefault((source_id, c.get("line")), []).extend(citing.covered)
+        if not problems and record is not None:
+            citing.value, citing.high, citing.unit, citing.record_qualifier = record
+            problems = run_rules(citation_rules.VALUE_RULES, citing)
+        for key, message in problems:
+            self.problem(rel, c.line_of(key), message)
+        if problems or record is None:
             return None
-        text = source.lines[line - 1]
-        if quote not in text:
-            elsewhere = [n for n, other in enumerate(source.lines, 1) if quote in other]
-            hint = f"; it is on line {', '.join(map(str, elsewhere))}" if elsewhere else ""
-            self.problem(rel, at("quote"), f'quote "{quote}" is not on line {line} of {seed}{hint}; the line reads: {_shown(text)}')
-            return None
-        if stated is None:
-            return None
-        offset = quote.find(stated)
-        if offset < 0:
-            self.problem(rel, at("stated"), f'stated words "{stated}" are not in the quote "{quote}"')
-            return None
-        covered.setdefault((source_id, line), []).extend(coverage.stated_spans(quote, stated, text))
-        try:
-            words = quantities.read_stated(stated)
-        except quantities.Unreadable as e:
-            self.problem(rel, at("stated"), f"{e}; state the number as the article does, e.g. '3.46 trillion yuan', '5.5 per cent', '170,000', 'first'")
-            return None
-        if value is None:
-            return None
-
-        ok = True
-        if unit not in words.units:
-            self.problem(rel, at("stated"), f'the words "{stated}" state {" or ".join(sorted(words.units))}, not {unit}')
-            ok = False
-        before = quote[:offset]
-        sign = quantities.sign_before(before)
-        if sign and quantities.SIGNS[sign] < 0 and words.direction is None:
-            self.problem(rel, at("stated"), f'the quote says "{sign}" just before "{stated}", a fall; include it in stated')
-            ok = False
-        c_qualifier = c.get("qualifier", qualifier)
-        hedge = words.qualifier or quantities.hedge_before(before)
-        if c_qualifier not in self.vocab["qualifiers"]:
-            self.problem(rel, at("qualifier"), f"qualifier '{c_qualifier}' is not one of: {', '.join(self.vocab['qualifiers'])}")
-            return None
-        if hedge is not None and hedge != c_qualifier:
-            self.problem(rel, at("stated"), f'the words "{quote}" make this {hedge}, but the qualifier is {c_qualifier}')
-            ok = False
-        elif hedge is None and c_qualifier not in ("exact", "approximately") and c_qualifier not in quantities.hedges_in(quote):
-            self.problem(rel, at("stated"), f'nothing in the quote "{quote}" says {c_qualifier}; quote the words that do')
-            ok = False
-
+        r = citing.reading
         correction = c.get("correction")
-        reason = scale = None
-        if correction is not None:
-            reason, scale = correction.get("reason"), correction.get("scale")
-            if words.agrees_with(value, c_qualifier):
-                self.problem(rel, at("correction"), f'the words "{stated}" already give {value}; remove the correction')
-                ok = False
-            if scale is not None and words.value * scale != value:
-                self.problem(
-                    rel, at("correction"),
-                    f"the stated {_number(words.value)} × scale {_number(scale)} = {_number(words.value * scale)}, not the value {_number(value)}",
-                )
-                ok = False
-        elif ok and not words.agrees_with(value, c_qualifier):
-            self.problem(
-                rel, at("stated"),
-                f'the words "{stated}" give {_number(words.value)} {unit} ({c_qualifier}), but the value is {_number(value)}; '
-                "fix the value, or record a correction with its reason",
-            )
-            ok = False
-        if not ok:
-            return None
-        return Citation(source_id, line, quote, stated, words.value, c_qualifier, reason, scale)
+        reason = correction.get("reason") if correction is not None else None
+        scale = correction.get("scale") if correction is not None else None
+        return Citation(source_id, c.get("line"), c.get("quote"), c.get("stated"), r.value, r.high,
+                        " … ".join(r.clause_words) or None, citing.qualifier, reason, scale)
 
     def unrecorded(self, entry, rel, default_source, sources, covered) -> None:
         source_id = entry.get("source", default_source)
@@ -593,9 +567,9 @@ class _Checker:
             return
         spans = coverage.spans_of(text, lines[line - 1])
         if not spans:
-            self.problem(rel, entry.line_of("text"), f'"{text}" is not on line {line}; the line reads: {_shown(lines[line - 1])}')
+            self.problem(rel, entry.line_of("text"), f'"{text}" is not on line {line}; the line reads: {citation_rules.shown(lines[line - 1])}')
             return
-        if not coverage.numerals(text):
+        if not coverage.numerals(text, self.lex):
             self.problem(rel, entry.line_of("text"), f'"{text}" holds no number; remove it from unrecorded')
             return
         covered.setdefault((source_id, line), []).extend(spans)
@@ -635,11 +609,13 @@ def load(root: Path | str) -> Dataset:
     """Check every input under root; return the dataset or raise BuildFailed."""
     checker = _Checker(Path(root))
     schema = checker.vocabularies()
+    lex = checker.lexicon()
     refs = {name: checker.reference(name) for name in REFERENCE_FILES}
-    if schema is None:
+    if schema is None or lex is None:
         raise BuildFailed(checker.problems)
     schema_sql, vocab = schema
-    checker.vocab = vocab
+    vocab["units"] = {ident: unit.name for ident, unit in lex.units.items()}
+    checker.vocab, checker.lex = vocab, lex
     checker.regions(refs["regions"], vocab)
     checker.indicators(refs["indicators"], vocab)
     sources = checker.sources(refs["sources"])
@@ -651,6 +627,7 @@ def load(root: Path | str) -> Dataset:
         raise BuildFailed(checker.problems)
     return Dataset(
         schema_sql=schema_sql,
+        lexicon=lex,
         sources=sources,
         regions=refs["regions"],
         indicators=refs["indicators"],
@@ -659,16 +636,48 @@ def load(root: Path | str) -> Dataset:
     )
 
 
-def _uncovered(source: Source, covered) -> list[tuple[int, str]]:
+def read_input(root: Path, rel: str) -> tuple[bytes | None, str | None]:
+    """The bytes of an input file, or why it cannot be read."""
+    path = root / rel
+    try:
+        if path.is_symlink():
+            return None, "is a link; input files must be plain files in the repository"
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            return None, f"is {size / 2**20:.0f} MiB; an input file may be at most {MAX_INPUT_BYTES // 2**20} MiB, so split it"
+        return path.read_bytes(), None
+    except FileNotFoundError:
+        return None, "is missing"
+    except OSError as e:
+        return None, f"cannot be read: {e.strerror}"
+
+
+def _uncovered(source: Source, covered, lex) -> list[tuple[int, str]]:
     """The numerals of an article that no citation states and no unrecorded entry lists: (line, numeral)."""
     ident = source.entry["id"]
     return [(number, numeral) for number, text in enumerate(source.lines, 1)
-            for numeral in coverage.uncovered(text, covered.get((ident, number), []))]
+            for numeral in coverage.uncovered(text, covered.get((ident, number), []), lex)]
 
 
-def _unit_fits(unit: str, indicator_unit: str) -> bool:
-    """A value is in its indicator's unit, or is the USD equivalent of a CNY amount."""
-    return unit == indicator_unit or (indicator_unit == "CNY" and unit == "USD")
+def _unit_fits(unit: str, indicator_unit: str, lex) -> bool:
+    """A value is in its indicator's unit, or is an amount in another currency
+    that the article gives as the equivalent of a currency amount."""
+    if unit == indicator_unit:
+        return True
+    units = lex.units
+    return unit in units and indicator_unit in units and units[unit].stated_by == units[indicator_unit].stated_by == "currency"
+
+
+def _states_period(period: str, text: str, lex) -> bool:
+    """Whether a line names a period: its year, and the part of the year (a
+    quarter, a half, a span of months) in the lexicon's words."""
+    if periods.year(period) not in text.translate(coverage._FULL_WIDTH):
+        return False
+    part = periods.part(period)
+    if part is None:
+        return True
+    lower = text.lower()
+    return any(p.lower() in lower for p, value in lex.periods.items() if value == part)
 
 
 def _valid_date(text: str) -> bool:
@@ -678,7 +687,7 @@ def _valid_date(text: str) -> bool:
     return True
 
 
-def _period_end(text: str) -> tuple[int, int, int]:
+def _published_end(text: str) -> tuple[int, int, int]:
     parts = [int(p) for p in text.split("-")]
     year = parts[0]
     month = parts[1] if len(parts) > 1 else 12
@@ -686,10 +695,5 @@ def _period_end(text: str) -> tuple[int, int, int]:
     return (year, month, day)
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= MAX_LINE_SHOWN else text[:MAX_LINE_SHOWN] + "…"
-
-
 def _number(value: Decimal | float) -> str:
-    value = Decimal(repr(value)) if isinstance(value, float) else value
-    return format(value.normalize(), "f") if abs(value) < Decimal("1e21") else str(value)
+    return citation_rules.number(value)

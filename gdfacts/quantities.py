@@ -1,106 +1,26 @@
-"""Reading the words that state a number ("3.46 trillion yuan", "down 8.5%").
+"""Reading the words that state a number ("3.46 trillion yuan", "同比下降2.4%").
 
-`read_stated` turns the words a citation quotes into a value in base units,
-the units those words can mean, the hedge they carry and the precision they
-are given to. It refuses what it cannot read rather than guess. The word
-lists here are the one place that says which words mean what; the unit ids
-match the `units` table of schema.sql (tests/test_quantities.py checks it).
+`read_stated(words, lexicon)` turns the words a citation quotes into a value
+in base units (and a high end, for a range), the units those words can mean,
+the hedge and the direction they carry, and the precision they are given to.
+It refuses what it cannot read rather than guess, naming the word it did not
+understand. Every word it knows comes from the lexicon (data/lexicon.yml and
+data/units.yml); the only words of its own are those `format_quantity`
+writes ("rank 3"), so that it reads back everything it prints.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-# Hedges, longest first so that "surpass a milestone of" wins over "surpass".
-HEDGES = {
-    "about": "approximately",
-    "around": "approximately",
-    "approximately": "approximately",
-    "roughly": "approximately",
-    "nearly": "approximately",
-    "almost": "approximately",
-    "some": "approximately",
-    "more than": "more_than",
-    "over": "more_than",
-    "above": "more_than",
-    "exceeded": "more_than",
-    "exceeding": "more_than",
-    "exceeds": "more_than",
-    "exceed": "more_than",
-    "surpassed": "more_than",
-    "surpassing": "more_than",
-    "surpass": "more_than",
-    "surpass a milestone of": "more_than",
-    "at least": "at_least",
-    "no less than": "at_least",
-    "not less than": "at_least",
-    "less than": "less_than",
-    "under": "less_than",
-    "below": "less_than",
-    "at most": "at_most",
-    "up to": "at_most",
-    "no more than": "at_most",
-    "not more than": "at_most",
-}
-
-# Words of direction before a change: a fall is negative.
-SIGNS = {
-    "up": 1, "rose": 1, "rising": 1, "increased": 1, "increased by": 1, "grew": 1, "grew by": 1,
-    "down": -1, "fell": -1, "fell by": -1, "falling": -1, "decreased": -1, "decreased by": -1,
-    "declined": -1, "declined by": -1, "dropped": -1, "dropped by": -1, "a decrease of": -1,
-    "a decline of": -1, "a drop of": -1,
-}
-
-SCALES = {
-    "thousand": Decimal(10) ** 3,
-    "million": Decimal(10) ** 6,
-    "billion": Decimal(10) ** 9,
-    "trillion": Decimal(10) ** 12,
-    "万": Decimal(10) ** 4,
-    "亿": Decimal(10) ** 8,
-}
-
-CARDINALS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
-}
-
-ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
-}
-
-# Words that state a rank of 1 without a number.
-FIRST_PLACE = ("top-ranking", "top", "largest", "biggest", "highest", "led", "leading", "leader")
-
-CURRENCY_BEFORE = {"us$": "USD", "usd": "USD", "$": "USD", "rmb": "CNY", "¥": "CNY", "cny": "CNY"}
-CURRENCY_AFTER = {
-    "yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "元": "CNY", "cny": "CNY",
-    "us dollars": "USD", "dollars": "USD", "usd": "USD",
-}
-PERCENT_AFTER = {"%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
-                 "percentage points": "percentage_points", "percentage point": "percentage_points",
-                 "pp": "percentage_points"}
-MINUS_SIGNS = ("-", "\u2212")  # hyphen-minus, and the minus sign
-
-UNITS = ("CNY", "USD", "percent", "percentage_points", "count", "rank")
-
-# What a value in each unit may be: (lowest, highest, whole numbers only).
-BOUNDS = {
-    "CNY": (Decimal("-1e16"), Decimal("1e16"), False),
-    "USD": (Decimal("-1e16"), Decimal("1e16"), False),
-    "percent": (Decimal(-100), Decimal(100000), False),
-    "percentage_points": (Decimal(-100), Decimal(100), False),
-    "count": (Decimal(0), Decimal("1e12"), True),
-    "rank": (Decimal(1), Decimal(100000), True),
-}
+from .lexicon import Lexicon, default, normal
 
 _DIGITS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
-_ORDINAL_DIGITS = re.compile(r"([0-9]+)(st|nd|rd|th)")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![a-z0-9])")
+MINUS_SIGNS = ("-", "\u2212")
+RANK_WORD = "rank"  # the formatter's "rank 3"
 
 
 class Unreadable(ValueError):
@@ -113,156 +33,419 @@ class Stated:
     units: frozenset  # the units these words can be in
     qualifier: str | None  # the hedge the words carry, if any
     step: Decimal  # the precision given: "1.3 trillion" is to the nearest 0.1 trillion
-    direction: str | None = None  # the word of direction the words carry ("down"), if any
+    direction: str | None = None  # "up" or "down", when the words carry a word of direction
+    direction_word: str | None = None
+    high: Decimal | None = None  # the high end of a range ("5 to 5.5 percent")
+    multiple: bool = False  # "1.08 times", "1.08倍": a ratio, or growth when a word of growth governs it
+    hedge_word: str | None = None
 
-    def agrees_with(self, value: Decimal, qualifier: str) -> bool:
-        """Whether a curated value and qualifier say what these words say."""
-        if qualifier == "exact":
-            return value == self.value
-        if qualifier == "approximately":
-            return abs(value - self.value) * 2 <= self.step
-        if qualifier == "more_than":
-            return value >= self.value
-        if qualifier == "at_least":
-            return value >= self.value
-        if qualifier in ("less_than", "at_most"):
-            return value <= self.value
-        raise ValueError(f"unknown qualifier {qualifier}")
+    def restates(self, value: Decimal, high: Decimal | None = None) -> bool:
+        """Whether these words are a rounded statement of `value`: within half
+        the step their digits give (1.3 trillion covers 1.25 to 1.35 trillion)."""
+        ok = abs(value - self.value) * 2 <= self.step
+        if self.high is not None or high is not None:
+            ok = ok and high is not None and self.high is not None and abs(high - self.high) * 2 <= self.step
+        return ok
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isascii() and c.isalnum()
+@dataclass
+class _Token:
+    kind: str  # number | ordinal | phrase | minus | unknown
+    text: str
+    value: Decimal | None = None
+    step: Decimal | None = None
+    roles: frozenset = frozenset()
 
 
-def _take_prefix(text: str, words) -> tuple[str | None, str]:
-    """Split off the longest of `words` that `text` starts with, as a whole word."""
-    for word in sorted(words, key=len, reverse=True):
-        if text.startswith(word) and (
-            len(text) == len(word) or not _is_word_char(text[len(word)]) or not _is_word_char(word[-1])
-        ):
-            return word, text[len(word):].lstrip()
-    return None, text
+def tokens(text: str, lex: Lexicon) -> list[_Token]:
+    """Split normalised text into numbers and the lexicon's phrases, longest first."""
+    roles = _roles(lex)
+    longest = max(map(len, roles))
+    out: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == " ":
+            i += 1
+            continue
+        if text[i] in MINUS_SIGNS and text[i + 1:i + 2].isdigit() and not any(t.kind == "number" for t in out):
+            out.append(_Token("minus", text[i]))
+            i += 1
+            continue
+        phrase = None
+        for size in range(min(longest, n - i), 0, -1):
+            candidate = text[i:i + size]
+            if candidate in roles and (_ends_a_word(text, i + size, candidate)
+                                       or ("currency_before" in roles[candidate] and text[i + size:i + size + 1].isdigit())):
+                phrase = candidate
+                break
+        chinese = _chinese_run(text, i, lex)
+        if (m := _DIGITS.match(text, i)) is not None and (phrase is None or len(phrase) <= len(m.group(0))):
+            digits = m.group(0)
+            value = Decimal(digits.replace(",", ""))
+            j = m.end()
+            if (s := _ORDINAL_SUFFIX.match(text, j)) is not None:
+                out.append(_Token("ordinal", text[i:s.end()], value, Decimal(1)))
+                i = s.end()
+                continue
+            out.append(_Token("number", digits, value, _step(digits)))
+            i = j
+        elif chinese and (phrase is None or len(chinese) > len(phrase)):
+            value, step = chinese_number(chinese, lex)
+            out.append(_Token("number", chinese, value, step))
+            i += len(chinese)
+        elif phrase is not None:
+            out.append(_Token("phrase", phrase, roles=frozenset(roles[phrase])))
+            i += len(phrase)
+        elif text[i] in MINUS_SIGNS:
+            out.append(_Token("minus", text[i]))
+            i += 1
+        else:
+            j = i + 1
+            if text[i].isascii() and text[i].isalnum():
+                while j < n and text[j].isascii() and (text[j].isalnum() or text[j] in "-'"):
+                    j += 1
+            out.append(_Token("unknown", text[i:j]))
+            i = j
+    return out
 
 
-def _take_suffix(text: str, words) -> tuple[str | None, str]:
-    """Split off the longest of `words` that `text` ends with, as a whole word."""
-    for word in sorted(words, key=len, reverse=True):
-        if text.endswith(word) and (
-            len(text) == len(word) or not _is_word_char(text[-len(word) - 1]) or not _is_word_char(word[0])
-        ):
-            return word, text[: -len(word)].rstrip()
-    return None, text
+def _roles(lex: Lexicon) -> dict[str, set[str]]:
+    cached = getattr(lex, "_roles_cache", None)
+    if cached is None:
+        cached = lex.roles()
+        cached.setdefault(RANK_WORD, set()).add("rank_word")
+        object.__setattr__(lex, "_roles_cache", cached)
+    return cached
 
 
-def hedge_before(text: str) -> str | None:
-    """The hedge that `text` ends with ("... exceeded"), if any."""
-    word, _ = _take_suffix(text.lower().rstrip(), HEDGES)
-    return HEDGES[word] if word else None
+def _ends_a_word(text: str, end: int, phrase: str) -> bool:
+    """A phrase ending in a letter or digit must not run on into another word."""
+    if not (phrase[-1].isascii() and phrase[-1].isalnum()):
+        return True
+    return end >= len(text) or not (text[end].isascii() and text[end].isalnum())
 
 
-def sign_before(text: str) -> str | None:
-    """The word of direction that `text` ends with ("..., down"), if any."""
-    word, _ = _take_suffix(text.lower().rstrip(), SIGNS)
-    return word
+def _step(digits: str) -> Decimal:
+    plain = digits.replace(",", "")
+    if "." in plain:
+        return Decimal(10) ** -len(plain.split(".")[1])
+    zeros = len(plain) - len(plain.rstrip("0"))
+    return Decimal(10) ** zeros if plain.strip("0") else Decimal(1)
 
 
-def hedges_in(text: str) -> set[str]:
-    """Every qualifier that a hedge word anywhere in `text` supports."""
-    lower = text.lower()
-    return {q for word, q in HEDGES.items() if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lower)}
+def _chinese_run(text: str, i: int, lex: Lexicon) -> str:
+    """The Chinese numeral that starts at i ("三十五", "两万", "三点五"), or ''."""
+    digits, units = lex.chinese_digits, lex.chinese_units
+    big = {w for w in lex.scales if len(w) == 1 and not w.isascii()} - set(units)
+    if i >= len(text) or (text[i] not in digits and text[i] not in units):
+        return ""
+    j = i
+    while j < len(text) and (text[j] in digits or text[j] in units or text[j] in big
+                             or (text[j] == lex.chinese_point and j + 1 < len(text) and text[j + 1] in digits)):
+        j += 1
+    run = text[i:j]
+    while run and run[-1] in big:  # 万 and 亿 after a numeral are read as scales
+        run = run[:-1]
+    return run if any(c in digits or c in units for c in run) else ""
 
 
-def read_stated(words: str) -> Stated:
+def chinese_number(run: str, lex: Lexicon) -> tuple[Decimal, Decimal]:
+    """The value of a Chinese numeral and the step of its last digit."""
+    digits, units = lex.chinese_digits, lex.chinese_units
+    if lex.chinese_point in run:
+        whole, fraction = run.split(lex.chinese_point, 1)
+        value, _ = chinese_number(whole, lex) if whole else (Decimal(0), Decimal(1))
+        if not fraction or any(c not in digits for c in fraction):
+            raise Unreadable(f"cannot read the Chinese numeral '{run}'")
+        frac = Decimal("0." + "".join(str(digits[c]) for c in fraction))
+        return value + frac, Decimal(10) ** -len(fraction)
+    big_units = {w: p for w, p in lex.scales.items() if len(w) == 1 and not w.isascii() and w not in units}
+    if all(c in digits for c in run):  # digits in a row (二〇二四) read place by place
+        return Decimal("".join(str(digits[c]) for c in run)), Decimal(1)
+    total, section, digit = Decimal(0), Decimal(0), None
+    step = None
+    for c in run:
+        if c in digits:
+            digit = digits[c]
+        elif c in units:
+            place = Decimal(10) ** units[c]
+            section += (Decimal(digit) if digit is not None else Decimal(1)) * place
+            step = place
+            digit = None
+        elif c in big_units:
+            place = Decimal(10) ** big_units[c]
+            total += (section + (digit or 0)) * place
+            step = (step or Decimal(1)) * place if digit is None else place
+            section, digit = Decimal(0), None
+    if digit is not None:
+        section += digit
+        step = Decimal(1) if digit else (step or Decimal(1))
+    return total + section, step or Decimal(1)
+
+
+# -- the grammar of stated words ------------------------------------------------------
+
+def read_stated(words: str, lex: Lexicon | None = None) -> Stated:
     """Read the words that state one number. Raises Unreadable."""
-    text = " ".join(words.split()).lower()
+    lex = lex or default()
+    text = normal(words)
     if not text:
         raise Unreadable("no words to read")
+    toks = tokens(text, lex)
+    for t in toks:
+        if t.kind == "unknown":
+            raise Unreadable(_not_understood(words, t.text, toks))
+    p = _Parser(words, toks, lex)
+    return p.read()
 
-    hedge, text = _take_prefix(text, HEDGES)
-    sign_word, text = _take_prefix(text, SIGNS)
-    sign = SIGNS[sign_word] if sign_word else 1
-    if text.startswith(MINUS_SIGNS):
-        if sign_word:
-            raise Unreadable(f"cannot read a number in '{words}': '{sign_word}' and a minus sign")
-        sign, text = -1, text[1:].lstrip()
-    rank_word, text = _take_prefix(text, ("rank",))
 
-    currency_word, text = _take_prefix(text, CURRENCY_BEFORE)
-    units: set[str] = set()
-    if currency_word:
-        units.add(CURRENCY_BEFORE[currency_word])
-    else:
-        word, text = _take_suffix(text, CURRENCY_AFTER)
-        if word:
-            units.add(CURRENCY_AFTER[word])
-        else:
-            word, text = _take_suffix(text, PERCENT_AFTER)
-            if word:
-                units.add(PERCENT_AFTER[word])
+def _not_understood(words: str, word: str, toks: list[_Token]) -> str:
+    known = [t.text for t in toks if t.kind in ("phrase", "number", "ordinal")]
+    listing = ", ".join(f"'{k}'" for k in known) if known else "nothing"
+    return (f"cannot read a number in '{words}': the word '{word}' is not in the lexicon "
+            f"(understood: {listing}); add it to data/lexicon.yml if it words a number, "
+            "or list the number under unrecorded with the reason")
 
-    scale_word, text = _take_suffix(text, SCALES)
-    scale = SCALES[scale_word] if scale_word else Decimal(1)
 
-    if (m := _DIGITS.fullmatch(text)) is not None:
-        number = Decimal(m.group(0).replace(",", ""))
-        digits_after_point = len(m.group(0).split(".")[1]) if "." in m.group(0) else 0
-        if digits_after_point:
-            step = Decimal(10) ** -digits_after_point
-        else:
-            whole = m.group(0).replace(",", "")
-            step = Decimal(10) ** (len(whole) - len(whole.rstrip("0"))) if whole.strip("0") else Decimal(1)
-        kinds = {"count"}
-    elif (m := _ORDINAL_DIGITS.fullmatch(text)) is not None:
-        number, step, kinds = Decimal(m.group(1)), Decimal(1), {"rank", "count"}
-    elif text in CARDINALS:
-        number, step, kinds = Decimal(CARDINALS[text]), Decimal(1), {"count"}
-    elif text in ORDINALS:
-        number, step, kinds = Decimal(ORDINALS[text]), Decimal(1), {"rank", "count"}
-    elif text in FIRST_PLACE:
-        number, step, kinds = Decimal(1), Decimal(1), {"rank"}
-    else:
-        raise Unreadable(f"cannot read a number in '{words}'")
+class _Parser:
+    def __init__(self, words: str, toks: list[_Token], lex: Lexicon):
+        self.words, self.toks, self.lex, self.i = words, toks, lex, 0
 
-    if rank_word:
-        if kinds != {"count"} or units or scale_word or "." in text:
-            raise Unreadable(f"cannot read a number in '{words}'")
-        kinds = {"rank"}
-    if units:
-        if kinds != {"count"} or (units & {"percent", "percentage_points"} and scale_word):
-            raise Unreadable(f"cannot read a number in '{words}'")
-    else:
-        units = kinds
-        if scale_word and kinds != {"count"}:
-            raise Unreadable(f"cannot read a number in '{words}'")
+    def peek(self, *roles) -> _Token | None:
+        if self.i < len(self.toks):
+            t = self.toks[self.i]
+            if t.kind == "phrase" and t.roles & set(roles):
+                return t
+        return None
 
-    return Stated(
-        value=sign * number * scale,
-        units=frozenset(units),
-        qualifier=HEDGES[hedge] if hedge else None,
-        step=step * scale,
-        direction=sign_word,
-    )
+    def take(self, *roles) -> _Token | None:
+        t = self.peek(*roles)
+        if t is not None:
+            self.i += 1
+        return t
 
+    def fail(self, why: str = "") -> Unreadable:
+        return Unreadable(f"cannot read a number in '{self.words}'" + (f": {why}" if why else ""))
+
+    def read(self) -> Stated:
+        lex = self.lex
+        hedge = direction = None
+        while (t := self.take("hedge_before", "direction_before", "filler")) is not None:
+            if "hedge_before" in t.roles and hedge is None and not (direction and "direction_before" in t.roles):
+                hedge = t.text
+            elif "direction_before" in t.roles and direction is None:
+                direction = t.text
+        minus = False
+        if self.i < len(self.toks) and self.toks[self.i].kind == "minus":
+            if direction:
+                raise self.fail(f"'{direction}' and a minus sign")
+            minus, self.i = True, self.i + 1
+        first = self.quantity()
+        high = None
+        if self.peek("range") and self.i + 1 < len(self.toks) and self.toks[self.i + 1].kind in ("number", "phrase", "minus"):
+            self.i += 1
+            high = self.quantity()
+            if first.scale is None and first.unit_word is None and first.currency is None and not first.multiple:
+                factor = high.value / high.bare if high.bare else Decimal(1)
+                first = replace(first, value=first.value * factor, step=first.step * factor, units=high.units,
+                                scale=high.scale, unit_word=high.unit_word, currency=high.currency, multiple=high.multiple)
+            if first.units != high.units:
+                raise self.fail("the two ends of the range are in different units")
+        after_hedge = None
+        while (t := self.take("hedge_after", "direction_after", "filler")) is not None:
+            if "hedge_after" in t.roles and after_hedge is None:
+                after_hedge = t.text
+            elif "direction_after" in t.roles and direction is None:
+                direction = t.text
+        if self.i < len(self.toks):
+            raise self.fail(f"'{self.toks[self.i].text}' is not where a number's words can stand")
+        hedge_word = hedge or first.hedge or after_hedge
+        qualifier = None
+        if hedge:
+            qualifier = lex.lookup("hedges_before", hedge)
+        elif first.hedge or after_hedge:
+            qualifier = lex.lookup("hedges_after", first.hedge or after_hedge)
+        sense = None
+        if direction:
+            sense = lex.lookup("directions_before", direction) or lex.lookup("directions_after", direction)
+        value, step = first.value, first.step
+        top = high.value if high else None
+        if high is not None:
+            step = min(step, high.step) if first.scale == high.scale else high.step
+            if top <= value:
+                raise self.fail("a range must go from low to high")
+        sign = Decimal(-1) if (minus or sense == "down") else Decimal(1)
+        if first.units & {"rank"} and (minus or sense):
+            raise self.fail("a position cannot rise or fall")
+        return Stated(value=sign * value if top is None or sign > 0 else -top, units=first.units, qualifier=qualifier,
+                      step=step, direction=sense or ("down" if minus else None), direction_word=direction,
+                      high=(top if sign > 0 else -value) if top is not None else None, multiple=first.multiple,
+                      hedge_word=hedge_word)
+
+    def quantity(self) -> "_Quantity":
+        lex = self.lex
+        currency = self.take("currency_before")
+        units: set[str] = set()
+        if currency:
+            units.add(lex.lookup("currency_before", currency.text))
+        if self.take("rank_word"):
+            t = self.next_number()
+            if t.kind != "number" or currency or t.value != t.value.to_integral_value() or "." in t.text:
+                raise self.fail()
+            if self.i < len(self.toks) and self.toks[self.i].kind == "phrase" and self.toks[self.i].roles & {"scale", "unit_after", "multiple"}:
+                raise self.fail()
+            return _Quantity(t.value, Decimal(1), frozenset({"rank"}))
+        if self.take("chinese_percent"):
+            t = self.next_number()
+            if currency:
+                raise self.fail()
+            return _Quantity(t.value, t.step, frozenset({"percent"}))
+        if (t := self.take("ordinal")) is not None:
+            if currency:
+                raise self.fail()
+            return _Quantity(Decimal(lex.lookup("ordinals", t.text)), Decimal(1), frozenset({"rank", "count"}))
+        if self.take("first_place") is not None:
+            if currency:
+                raise self.fail()
+            return _Quantity(Decimal(1), Decimal(1), frozenset({"rank"}))
+        if (t := self.take("cardinal")) is not None:
+            value = Decimal(lex.lookup("cardinals", t.text))
+            return self.tail(value, Decimal(1), units, currency)
+        if (t := self.take("fraction")) is not None:
+            return _Quantity(Decimal(lex.lookup("fractions", t.text)), Decimal(1), frozenset({"percent"}))
+        if self.i < len(self.toks) and self.toks[self.i].kind == "ordinal":
+            t = self.toks[self.i]
+            self.i += 1
+            if currency:
+                raise self.fail()
+            return _Quantity(t.value, Decimal(1), frozenset({"rank", "count"}))
+        if self.take("chinese_ordinal"):
+            t = self.next_number()
+            if currency or t.value != t.value.to_integral_value() or t.value < 1:
+                raise self.fail()
+            return _Quantity(t.value, Decimal(1), frozenset({"rank", "count"}))
+        t = self.next_number()
+        return self.tail(t.value, t.step, units, currency)
+
+    def next_number(self) -> _Token:
+        if self.i >= len(self.toks) or self.toks[self.i].kind != "number":
+            what = f"'{self.toks[self.i].text}'" if self.i < len(self.toks) else "the end"
+            raise self.fail(f"a number was expected at {what}")
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def tail(self, value, step, units, currency) -> "_Quantity":
+        """What follows a number: scales, a Chinese hedge (多, 余), then a unit or a multiple."""
+        lex = self.lex
+        power, scale_words, hedge = 0, [], None
+        while (t := self.take("scale", "hedge_after")) is not None:
+            if "scale" in t.roles and not (t.roles & {"unit_after"} and self.peek("scale") is None and scale_words and False):
+                if "scale" in t.roles:
+                    power += lex.lookup("scales", t.text)
+                    scale_words.append(t.text)
+                    continue
+            if hedge is None and "hedge_after" in t.roles:
+                # 多 and 余 between a number and its scale or unit ("1000多亿元")
+                if self.peek("scale", "unit_after", "multiple") is None:
+                    self.i -= 1
+                    break
+                hedge = t.text
+                continue
+            self.i -= 1
+            break
+        scale = Decimal(10) ** power
+        unit_word = None
+        multiple = False
+        if (t := self.take("unit_after")) is not None:
+            if currency:
+                raise self.fail(f"two currencies, '{currency.text}' and '{t.text}'")
+            unit_word = t.text
+            unit = lex.lookup("unit_after", t.text)
+            units = {unit}
+        elif (t := self.take("multiple")) is not None:
+            if currency or scale_words:
+                raise self.fail()
+            multiple = True
+            units = {"times"}
+        elif not units:
+            units = {u.id for u in lex.units.values() if u.stated_by == "number"}
+        units |= {u.id for u in lex.units.values() if set(u.accepts) & units}
+        stated_by = {lex.units[u].stated_by for u in units if u in lex.units}
+        if scale_words and stated_by & {"ordinal"}:
+            raise self.fail()
+        if scale_words and units & {"percent", "percentage_points"}:
+            raise self.fail("a percent cannot have a scale")
+        return _Quantity(value * scale, step * scale, frozenset(units), scale=tuple(scale_words) or None,
+                         unit_word=unit_word, currency=currency.text if currency else None, multiple=multiple,
+                         hedge=hedge, bare=value)
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    value: Decimal
+    step: Decimal
+    units: frozenset
+    scale: tuple | None = None
+    unit_word: str | None = None
+    currency: str | None = None
+    multiple: bool = False
+    hedge: str | None = None
+    bare: Decimal | None = None  # the number before its scale
+
+
+# -- writing numbers for people ---------------------------------------------------------
 
 _SCALE_NAMES = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
-UNIT_LABELS = {"CNY": "CNY", "USD": "USD", "percent": "%", "percentage_points": "pp", "count": "", "rank": "rank"}
+UNIT_LABELS = {"CNY": "CNY", "USD": "USD", "HKD": "HKD", "percent": "%", "percentage_points": "pp", "count": "",
+               "rank": "rank", "times": "times", "persons": "people", "enterprises": "enterprises",
+               "tonnes": "tonnes", "teu": "TEU", "kwh": "kWh", "cny_per_person": "yuan per person"}
 
 
-def format_quantity(value: Decimal | float, unit: str) -> str:
-    """A value for people: 3.46 trillion CNY, 6.0 %, 170,000, rank 1."""
+def format_quantity(value: Decimal | float, unit: str, high: Decimal | float | None = None) -> str:
+    """A value for people: 3.46 trillion CNY, 6.0 %, 170,000, rank 1, 5.0 to 5.5 %."""
+    if high is not None:
+        low_text, high_text = format_quantity(value, unit), format_quantity(high, unit)
+        label = UNIT_LABELS.get(unit, unit)
+        if label and low_text.endswith(" " + label) and high_text.endswith(" " + label):
+            low_text = low_text[: -len(label) - 1]
+        return f"{low_text} to {high_text}"
     number = Decimal(str(value))
-    if unit in ("CNY", "USD"):
-        for size, name in _SCALE_NAMES:
-            if abs(number) >= size:
-                return f"{_plain(number / size)} {name} {unit}"
-        return f"{_plain(number)} {unit}"
+    label = UNIT_LABELS.get(unit, unit)
     if unit == "percent":
         return f"{_plain(number, minimum_decimals=1)} %"
     if unit == "percentage_points":
         return f"{_plain(number, minimum_decimals=1)} pp"
     if unit == "rank":
         return f"rank {_plain(number)}"
-    return f"{int(number):,}" if number == number.to_integral_value() else _plain(number)
+    if unit == "times":
+        return f"{_plain(number)} times"
+    for size, name in _SCALE_NAMES:
+        if abs(number) >= size:
+            return f"{_plain(number / size)} {name} {label}".rstrip()
+    if unit in ("CNY", "USD", "HKD"):
+        return f"{_plain(number)} {label}"
+    text = f"{int(number):,}" if number == number.to_integral_value() else _plain(number)
+    return f"{text} {label}".rstrip()
+
+
+_ZH_SCALES = ((Decimal(10) ** 12, "万亿"), (Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
+_ZH_UNITS = {"CNY": "元", "USD": "美元", "HKD": "港元", "percent": "%", "percentage_points": "个百分点", "count": "",
+             "persons": "人", "enterprises": "家", "tonnes": "吨", "teu": "标箱", "kwh": "千瓦时", "times": "倍"}
+
+
+def format_quantity_zh(value: Decimal | float, unit: str) -> str:
+    """A value as a Chinese report writes it: 14.16万亿元, 5.5%, 0.2个百分点, 第3."""
+    number = Decimal(str(value))
+    if unit == "rank":
+        return f"第{_plain(number)}"
+    if unit in ("percent", "percentage_points", "times"):
+        return f"{_plain(number)}{_ZH_UNITS[unit]}"
+    sign, number = ("-", -number) if number < 0 else ("", number)
+    for size, name in _ZH_SCALES:
+        if number >= size:
+            return f"{sign}{_plain(number / size)}{name}{_ZH_UNITS.get(unit, '')}"
+    return f"{sign}{_plain(number)}{_ZH_UNITS.get(unit, '')}"
 
 
 def _plain(number: Decimal, minimum_decimals: int = 0) -> str:

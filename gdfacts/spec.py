@@ -11,22 +11,39 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from . import periods
 from .problems import Problem
 from .strict_yaml import Mapping, Node, Scalar, Sequence
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-DIVISION_CODE_PATTERN = re.compile(r"^[0-9]{6}$")
-# ISO 8601 calendar text: a year, a month or a day.
-PERIOD_PATTERN = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
-_INTEGER = re.compile(r"^-?[0-9]+$")
-_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+# Every pattern must match the whole value (re.fullmatch): "2023\n" is not a year.
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
+DIVISION_CODE_PATTERN = re.compile(r"[0-9]{6}")
+PERIOD_PATTERN = periods.PATTERN
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 LARGEST_NUMBER = Decimal("1e30")
+# Characters no text field may hold, however written (a YAML escape such as
+# "\e" or "\0" included): control characters other than tab and line feed,
+# the line and paragraph separators, and the bidirectional overrides that
+# make a terminal or a page show text other than what is stored.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of `text` that no text field may hold, as U+XXXX."""
+    m = _FORBIDDEN.search(text)
+    return f"U+{ord(m.group(0)):04X}" if m else None
+
+
+def visible(text: str) -> str:
+    """Text for a message: control characters shown as escapes, never sent raw."""
+    return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text | integer | number | boolean | list | map
+    kind: str  # text | texts (a list of text) | integer | number | boolean | list | map
     required: bool = True
     pattern: re.Pattern | None = None
     pattern_help: str = ""
@@ -71,14 +88,15 @@ CITATION = {
 }
 
 RECORD = {
-    "id": Field("text", False, re.compile(r"^[a-z0-9][a-z0-9_-]*$"), "lower-case letters, digits, _ and -"),
+    "id": Field("text", False, re.compile(r"[a-z0-9][a-z0-9_-]*"), "lower-case letters, digits, _ and -"),
     "region": _id(),
     "indicator": _id(),
-    "period": Field("text", True, PERIOD_PATTERN, "ISO 8601 text: '2023', '2023-06' or '2023-06-30'"),
+    "period": Field("text", True, PERIOD_PATTERN, periods.HELP),
     "period_basis": Field("text", required=False),
     "kind": Field("text"),
     "unit": Field("text", required=False),
     "value": Field("number"),
+    "value_high": Field("number", required=False),
     "qualifier": Field("text", required=False),
     "note": Field("text", required=False),
     "conflicts_with": Field("text", required=False),
@@ -104,9 +122,11 @@ SOURCE = {
     "sha256": Field("text", True, SHA256_PATTERN, "64 lower-case hexadecimal digits"),
     "title": Field("text"),
     "title_is_editorial": Field("boolean"),
+    "title_zh": Field("text", required=False),
     "publisher": Field("text", required=False),
     "author": Field("text", required=False),
-    "published": Field("text", False, PERIOD_PATTERN, "ISO 8601 text: '2024' or '2024-01-23'"),
+    "published": Field("text", False, re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"),
+                       "ISO 8601 text: '2024', '2024-01' or '2024-01-23'"),
     "published_basis": Field("text", required=False),
     "url": Field("text", required=False),
 }
@@ -120,9 +140,24 @@ REGION = {
     "division_code": Field("text", False, DIVISION_CODE_PATTERN, "six digits, in quotes"),
 }
 
+UNIT = {
+    "id": Field("text", True, re.compile(r"[A-Za-z][A-Za-z0-9_]*"), "letters, digits and _ , starting with a letter"),
+    "name": Field("text"),
+    "name_zh": Field("text"),
+    "description": Field("text"),
+    "stated_by": Field("text"),
+    "before": Field("texts", required=False),
+    "after": Field("texts", required=False),
+    "accepts": Field("texts", required=False),
+    "min": Field("number"),
+    "max": Field("number"),
+    "whole": Field("boolean"),
+}
+
 INDICATOR = {
     "id": _id(),
     "name": Field("text"),
+    "name_zh": Field("text", required=False),
     "description": Field("text"),
     "unit": Field("text"),
     "category": Field("text"),
@@ -186,6 +221,13 @@ def _read(node, spec: Field, path, what, problems, line):
             if (value := _read(child, Field("map", item=spec.item), path, singular, problems, child.line)) is not None
         ]
 
+    if spec.kind == "texts":
+        if not isinstance(node, Sequence):
+            problem(node.line, "must be a list of text")
+            return None
+        texts = [_read(child, Field("text"), path, what, problems, child.line) for child in node.items]
+        return [t for t in texts if t is not None]
+
     if not isinstance(node, Scalar):
         problem(node.line, f"must be a single value, not a {'list' if isinstance(node, Sequence) else 'mapping'}")
         return None
@@ -194,35 +236,38 @@ def _read(node, spec: Field, path, what, problems, line):
     if spec.kind == "text":
         implicit = node.implicit_type()
         if implicit != "str":
-            problem(node.line, f"'{text}' is read as {_TYPE_NAMES.get(implicit, implicit)} by YAML; put it in quotes")
+            problem(node.line, f"'{visible(text)}' is read as {_TYPE_NAMES.get(implicit, implicit)} by YAML; put it in quotes")
+            return None
+        if (bad := forbidden_character(text)) is not None:
+            problem(node.line, f"'{visible(text)}' holds the control character {bad}; remove it")
             return None
         if text.strip() == "":
             problem(node.line, "is empty")
             return None
-        if spec.pattern and not spec.pattern.match(text):
-            problem(node.line, f"'{text}' is not of the form expected: {spec.pattern_help}")
+        if spec.pattern and not spec.pattern.fullmatch(text):
+            problem(node.line, f"'{visible(text)}' is not of the form expected: {spec.pattern_help}")
             return None
         return text
 
     if not node.plain:
-        problem(node.line, f"'{text}' is in quotes, so it is text; write the {spec.kind} without quotes")
+        problem(node.line, f"'{visible(text)}' is in quotes, so it is text; write the {spec.kind} without quotes")
         return None
 
     if spec.kind == "boolean":
         if text not in ("true", "false"):
-            problem(node.line, f"'{text}' is not a boolean; write true or false")
+            problem(node.line, f"'{visible(text)}' is not a boolean; write true or false")
             return None
         return text == "true"
 
     if spec.kind == "integer":
-        if not _INTEGER.match(text):
-            problem(node.line, f"'{text}' is not a whole number")
+        if not _INTEGER.fullmatch(text):
+            problem(node.line, f"'{visible(text)}' is not a whole number")
             return None
         return int(text)
 
     if spec.kind == "number":
-        if not _NUMBER.match(text):
-            problem(node.line, f"'{text}' is not a number; write digits, such as 6, 5.5 or 3.46e12")
+        if not _NUMBER.fullmatch(text):
+            problem(node.line, f"'{visible(text)}' is not a number; write digits, such as 6, 5.5 or 3.46e12")
             return None
         try:
             number = Decimal(text)

@@ -61,7 +61,8 @@ class Mini:
 
 def make_mini(root: Path) -> Mini:
     shutil.copytree(MINI, root, dirs_exist_ok=True)
-    shutil.copy(REPO / "schema.sql", root / "schema.sql")
+    for shared in ("schema.sql", "data/lexicon.yml", "data/units.yml"):  # the repository's own
+        shutil.copy(REPO / shared, root / shared)
     return Mini(root)
 
 

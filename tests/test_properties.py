@@ -14,13 +14,19 @@ from hypothesis import strategies as st
 
 from gdfacts import strict_yaml
 from gdfacts.problems import Problem
-from gdfacts.quantities import (CARDINALS, CURRENCY_AFTER, CURRENCY_BEFORE, FIRST_PLACE, HEDGES, ORDINALS,
-                                PERCENT_AFTER, SCALES, SIGNS, Unreadable, format_quantity, read_stated)
+from gdfacts.lexicon import default, normal
+from gdfacts.quantities import Unreadable, format_quantity, format_quantity_zh, read_stated
 
 # --- the number reader -----------------------------------------------------------
 
-WORDS = sorted({*HEDGES, *SIGNS, *CURRENCY_BEFORE, *CURRENCY_AFTER, *PERCENT_AFTER, *SCALES, *CARDINALS,
-                *ORDINALS, *FIRST_PLACE, "rank", "-", "−", ",", ".", "%", "$"})
+LEX = default()
+HEDGES = LEX.hedges_before
+SIGNS = {w: (1 if d == "up" else -1) for w, d in LEX.directions_before.items() if w.isascii() and " " not in w}
+SCALES = {w: Decimal(10) ** p for w, p in LEX.scales.items()}
+CURRENCY_AFTER = {w: u for w, u in LEX.unit_after().items() if LEX.units[u].stated_by == "currency"}
+WORDS = sorted({*HEDGES, *LEX.hedges_after, *LEX.directions_before, *LEX.directions_after, *LEX.currency_before(),
+                *LEX.unit_after(), *LEX.scales, *LEX.cardinals, *LEX.ordinals, *LEX.first_place, *LEX.multiples,
+                *LEX.ranges, *LEX.chinese_digits, *LEX.chinese_units, "rank", "-", "−", ",", ".", "%", "$"})
 NUMERALS = st.from_regex(r"[0-9]{1,3}(,[0-9]{3}){0,3}(\.[0-9]{1,4})?|[0-9]{1,9}(\.[0-9]{1,4})?", fullmatch=True)
 TOKENS = st.one_of(st.sampled_from(WORDS), NUMERALS, st.text(max_size=4))
 
@@ -47,9 +53,9 @@ def test_the_reader_answers_any_mix_of_its_own_words_with_a_value_or_unreadable(
 AMOUNTS = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("9e15"), places=4)
 SHARES = st.decimals(min_value=Decimal("-100"), max_value=Decimal("1000"), places=2)
 VALUES = st.one_of(
-    st.tuples(AMOUNTS, st.sampled_from(["CNY", "USD"])),
+    st.tuples(AMOUNTS, st.sampled_from(["CNY", "USD", "HKD", "tonnes", "teu", "kwh"])),
     st.tuples(SHARES, st.sampled_from(["percent", "percentage_points"])),
-    st.tuples(st.integers(0, 10**12).map(Decimal), st.just("count")),
+    st.tuples(st.integers(0, 10**12).map(Decimal), st.sampled_from(["count", "persons", "enterprises"])),
     st.tuples(st.integers(1, 10**5).map(Decimal), st.just("rank")),
 )
 
@@ -65,10 +71,22 @@ def test_the_reader_reads_back_what_it_formats(value_and_unit):
     assert unit in stated.units, shown
 
 
+@given(VALUES)
+def test_the_reader_reads_back_what_it_writes_in_chinese(value_and_unit):
+    value, unit = value_and_unit
+    shown = format_quantity_zh(value, unit)
+
+    stated = read_stated(shown)
+
+    assert stated.value == value, shown
+    assert unit in stated.units, shown
+
+
 NUMBER = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
 
 
-@given(NUMBER, st.sampled_from(sorted(SCALES)), st.sampled_from(sorted(CURRENCY_AFTER)),
+@given(NUMBER, st.sampled_from(sorted(w for w in SCALES if w.isascii())),
+       st.sampled_from(sorted(w for w in CURRENCY_AFTER if w.isascii())),
        st.sampled_from([None, *sorted(HEDGES)]), st.sampled_from([None, *sorted(SIGNS)]))
 def test_the_reader_reads_amounts_composed_as_articles_write_them(number, scale, currency, hedge, sign):
     words = " ".join(w for w in (hedge, sign, f"{number:f}", scale, currency) if w)
@@ -80,11 +98,27 @@ def test_the_reader_reads_amounts_composed_as_articles_write_them(number, scale,
     assert stated.qualifier == (HEDGES[hedge] if hedge else None)
 
 
+ZH_HEDGES = {w: q for w, q in HEDGES.items() if not w.isascii()}
+ZH_SIGNS = {w: (1 if d == "up" else -1) for w, d in LEX.directions_before.items() if not w.isascii() and len(w) == 2}
+
+
+@given(NUMBER, st.sampled_from(sorted(w for w in SCALES if not w.isascii())),
+       st.sampled_from([None, *sorted(ZH_HEDGES)]), st.sampled_from([None, *sorted(ZH_SIGNS)]))
+def test_the_reader_reads_chinese_amounts_composed_as_reports_write_them(number, scale, hedge, sign):
+    words = "".join(w for w in (sign, hedge, f"{number:f}", scale, "元") if w)
+
+    stated = read_stated(words)
+
+    assert stated.value == ZH_SIGNS.get(sign, 1) * number * SCALES[scale]
+    assert "CNY" in stated.units
+    assert stated.qualifier == (ZH_HEDGES[hedge] if hedge else None)
+
+
 @given(st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Zs")), max_size=30))
 def test_the_reader_refuses_words_that_hold_no_number(words):
-    known = " ".join(words.split()).lower()
-    assume(known not in CARDINALS and known not in ORDINALS and known not in FIRST_PLACE)
-    assume(not any(known.endswith(" " + w) or known == w for w in (*CARDINALS, *ORDINALS, *FIRST_PLACE)))
+    known = normal(words)
+    number_words = {*LEX.cardinals, *LEX.ordinals, *LEX.first_place, *LEX.fractions}
+    assume(not any(f" {w} " in f" {known} " for w in number_words))
     with pytest.raises(Unreadable):
         read_stated(words)
 

@@ -9,11 +9,12 @@ import pytest
 
 from conftest import REPO
 from gdfacts import coverage
+from gdfacts.lexicon import default
 from gdfacts.build import build
 from gdfacts.quantities import read_stated
 
 EVIDENCE_COLUMNS = [
-    "record", "record_id", "region_id", "region", "indicator_id", "indicator", "period", "kind", "value",
+    "record", "record_id", "region_id", "region", "indicator_id", "indicator", "period", "kind", "value", "value_high",
     "unit", "qualifier", "as_stated", "stated_value", "corrected", "note", "source_id", "source_path",
     "line", "quote",
 ]
@@ -90,7 +91,7 @@ def test_no_number_in_any_article_is_left_unaccounted_for(db):
     uncited = [
         (source_id, line, n)
         for source_id, line, text in db.execute("select source_id, line, text from source_lines")
-        for n in coverage.uncovered(text, cited.get((source_id, line), []))
+        for n in coverage.uncovered(text, cited.get((source_id, line), []), default())
     ]
     # What remains is exactly what the fact files list as unrecorded, with reasons.
     assert uncited, "expected some numbers (dates of sessions, licence numbers) to be listed as unrecorded"

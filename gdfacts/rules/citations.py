@@ -1,0 +1,211 @@
+"""The rules for one citation: its quote is on its line, and the words on
+that line, read in their clause, give the record's value, sign, unit, hedge
+and period; or the citation says why the source is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import clause, coverage, quantities
+from ..lexicon import Lexicon
+
+MAX_LINE_SHOWN = 300
+
+
+@dataclass
+class Citing:
+    """One citation being checked, and what the earlier rules found."""
+
+    entry: object  # spec.Entry of the citation
+    seed: str
+    lines: list[str]
+    lex: Lexicon
+    qualifiers: dict  # the qualifier vocabulary
+    value: Decimal | None = None  # the record's, when the record itself is sound
+    high: Decimal | None = None
+    unit: str | None = None
+    record_qualifier: str = "exact"
+    # found along the way
+    text: str = ""
+    offset: int = -1
+    span: tuple[int, int] | None = None
+    reading: clause.Reading | None = None
+    qualifier: str = "exact"
+    covered: list = field(default_factory=list)
+
+    def get(self, key, default=None):
+        return self.entry.get(key, default)
+
+
+def cited_line_exists(c: Citing):
+    line = c.get("line")
+    if not 1 <= line <= len(c.lines):
+        yield "line", f"line {line} is not in {c.seed}, which has lines 1 to {len(c.lines)}"
+    else:
+        c.text = c.lines[line - 1]
+
+
+def quote_is_on_cited_line(c: Citing):
+    quote, line = c.get("quote"), c.get("line")
+    if quote not in c.text:
+        elsewhere = [n for n, other in enumerate(c.lines, 1) if quote in other]
+        hint = f"; it is on line {', '.join(map(str, elsewhere))}" if elsewhere else ""
+        yield "quote", f'quote "{quote}" is not on line {line} of {c.seed}{hint}; the line reads: {shown(c.text)}'
+
+
+def stated_words_are_in_quote(c: Citing):
+    quote, stated = c.get("quote"), c.get("stated")
+    c.offset = quote.find(stated)
+    if c.offset < 0:
+        yield "stated", f'stated words "{stated}" are not in the quote "{quote}"'
+        return
+    c.covered = coverage.stated_spans(quote, stated, c.text)
+    start = c.text.find(quote) + c.offset
+    c.span = (start, start + len(stated))
+
+
+def stated_words_read_as_a_number(c: Citing):
+    try:
+        c.reading = clause.read(c.text, *c.span, c.lex)
+    except clause.OffBoundary as e:
+        yield "stated", str(e)
+    except quantities.Unreadable as e:
+        yield "stated", f"{e}; state the number as the article does, e.g. '3.46 trillion yuan', '5.5 per cent', '14.16万亿元', 'first'"
+
+
+def unit_is_what_the_words_state(c: Citing):
+    units = c.reading.units
+    accepted = {c.unit, *c.lex.units[c.unit].accepts} if c.unit in c.lex.units else {c.unit}
+    if not units & accepted:
+        yield "stated", f'the words "{c.get("stated")}" state {" or ".join(sorted(units))}, not {c.unit}'
+
+
+def qualifier_is_known(c: Citing):
+    c.qualifier = c.get("qualifier", c.record_qualifier)
+    if c.qualifier not in c.qualifiers:
+        yield "qualifier", f"qualifier '{c.qualifier}' is not one of: {', '.join(c.qualifiers)}"
+
+
+def qualifier_is_what_the_words_say(c: Citing):
+    hedge = c.reading.qualifier
+    words = _words_read(c)
+    if hedge is not None and hedge != c.qualifier:
+        yield "stated", f'the words "{words}" make this {hedge}, but the qualifier is {c.qualifier}'
+    elif hedge is None and c.qualifier not in ("exact", "approximately"):
+        yield "stated", f'nothing around "{c.get("stated")}" on line {c.get("line")} says {c.qualifier}; quote the words that do'
+
+
+def sign_is_what_the_words_say(c: Citing):
+    if c.get("correction") is not None:
+        return
+    r = c.reading
+    if r.direction == "down" and c.value > 0:
+        word = r.clause_words[-1] if r.clause_words else r.stated.direction_word
+        yield "stated", (f'line {c.get("line")} says "{word}" with "{c.get("stated")}": a fall, so the value is '
+                         f'{number(r.value)}, not {number(c.value)}')
+    elif r.direction == "up" and c.value < 0:
+        word = r.clause_words[-1] if r.clause_words else r.stated.direction_word
+        yield "stated", (f'line {c.get("line")} says "{word}" with "{c.get("stated")}": a rise, so the value is '
+                         f'{number(r.value)}, not {number(c.value)}')
+
+
+def range_is_what_the_words_say(c: Citing):
+    if c.get("correction") is not None:
+        return
+    if c.reading.high is not None and c.high is None:
+        yield "stated", (f'the words "{c.get("stated")}" state a range, {number(c.reading.value)} to '
+                         f'{number(c.reading.high)}; give the record value: {number(c.reading.value)} and value_high: {number(c.reading.high)}')
+    elif c.reading.high is None and c.high is not None:
+        yield "stated", f'the words "{c.get("stated")}" state one number, but the record has value_high {number(c.high)}'
+
+
+def value_is_what_the_words_say(c: Citing):
+    r = c.reading
+    correction = c.get("correction")
+    stated, unit = c.get("stated"), c.unit
+    if correction is not None:
+        scale = correction.get("scale")
+        if _agrees(c):
+            yield "correction", f'the words "{stated}" already give {number(c.value)}; remove the correction'
+        elif scale is not None and r.value * scale != c.value:
+            yield "correction", (f"the stated {number(r.value)} × scale {number(scale)} = {number(r.value * scale)}, "
+                                 f"not the value {number(c.value)}")
+        return
+    if _agrees(c):
+        return
+    q, rq = c.qualifier, c.record_qualifier
+    if q == rq or q not in ("approximately", *_BOUNDS):
+        yield "stated", (f'the words "{_words_read(c)}" give {_shown_value(r.value, r.high)} {unit} ({q}), but the value is '
+                         f"{_shown_value(c.value, c.high)}; fix the value, or record a correction with its reason")
+    elif q == "approximately":
+        step = r.stated.step * (100 if r.stated.multiple and r.units == {"percent"} else 1)
+        yield "stated", (f'the words "{stated}" round to within {number(step / 2)} of {number(r.value)}, which '
+                         f"{number(c.value)} is not; a rounded restatement must agree with the record within the precision its digits give")
+    else:
+        yield "stated", f'the words "{_words_read(c)}" say {q.replace("_", " ")} {number(r.value)}, which the value {number(c.value)} is not'
+
+
+_BOUNDS = {"more_than": lambda v, b: v > b, "at_least": lambda v, b: v >= b,
+           "less_than": lambda v, b: v < b, "at_most": lambda v, b: v <= b}
+
+
+def _agrees(c: Citing) -> bool:
+    """Whether the record's value is what this citation's words say.
+
+    A citation with the record's own qualifier states the value itself (a
+    bound's value is the stated bound; "about 100 billion" is 100 billion). A
+    citation that is a rounded restatement (approximately) agrees within half
+    the step its digits give. A citation that gives a bound on a record known
+    more precisely agrees when the value lies within the bound."""
+    r, value, high = c.reading, c.value, c.high
+    if c.qualifier == c.record_qualifier:
+        return value == r.value and high == r.high
+    if c.qualifier == "approximately":
+        step = r.stated.step * (100 if r.stated.multiple and r.units == {"percent"} else 1)
+        fits = abs(value - r.value) * 2 <= step
+        if r.high is not None or high is not None:
+            fits = fits and r.high is not None and high is not None and abs(high - r.high) * 2 <= step
+        return fits
+    if c.qualifier in _BOUNDS and c.record_qualifier in ("exact", "approximately") and high is None and r.high is None:
+        return _BOUNDS[c.qualifier](value, r.value)
+    return False
+
+
+def _words_read(c: Citing) -> str:
+    words = c.get("stated")
+    extra = [w for w in c.reading.clause_words]
+    return f"{' … '.join(extra)} … {words}" if extra else words
+
+
+def _shown_value(value, high) -> str:
+    return f"{number(value)} to {number(high)}" if high is not None else number(value)
+
+
+# Whether the quote stands on its line and its stated words can be read there:
+# checked for every citation, even of a record with problems of its own.
+QUOTE_RULES = [
+    cited_line_exists,
+    quote_is_on_cited_line,
+    stated_words_are_in_quote,
+    stated_words_read_as_a_number,
+]
+
+# Whether the words give the record's value: checked once the record is sound.
+VALUE_RULES = [
+    unit_is_what_the_words_state,
+    qualifier_is_known,
+    qualifier_is_what_the_words_say,
+    sign_is_what_the_words_say,
+    range_is_what_the_words_say,
+    value_is_what_the_words_say,
+]
+
+
+def shown(text: str) -> str:
+    return text if len(text) <= MAX_LINE_SHOWN else text[:MAX_LINE_SHOWN] + "…"
+
+
+def number(value: Decimal | float) -> str:
+    value = Decimal(repr(value)) if isinstance(value, float) else value
+    return format(value.normalize(), "f") if abs(value) < Decimal("1e21") else str(value)
