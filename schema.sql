@@ -208,28 +208,22 @@ CREATE INDEX indicators_category ON indicators (category);
 CREATE INDEX regions_parent ON regions (parent_id);
 
 -- Full-text search over quotes, notes and source lines -------------------------
--- External-content FTS5 tables, filled by build_db.py with 'rebuild' once the
--- content tables are complete (the published database never changes).
+-- FTS5 tables that hold the text to search, each row under the rowid of the row
+-- it indexes (citations.id; the rowid of facts, targets and source_lines),
+-- written by build_db.py once the content tables are complete (the published
+-- database never changes). The text is shaped by gdfacts/search_text.py: the
+-- original, then every run of Chinese characters cut into its substrings of up
+-- to 8 characters, so that a search for 深圳 finds 深圳市经济 with the default
+-- unicode61 tokenizer. facts_fts and targets_fts also hold the quotes and
+-- stated words of the record's citations, one citation a line.
 
-CREATE VIRTUAL TABLE citations_fts USING fts5 (
-    quote, as_stated, correction_reason,
-    content = 'citations', content_rowid = 'id'
-);
+CREATE VIRTUAL TABLE citations_fts USING fts5 (quote, as_stated, correction_reason);
 
-CREATE VIRTUAL TABLE facts_fts USING fts5 (
-    id, period_basis, note,
-    content = 'facts', content_rowid = 'rowid'
-);
+CREATE VIRTUAL TABLE facts_fts USING fts5 (id, period_basis, note, quote, as_stated);
 
-CREATE VIRTUAL TABLE targets_fts USING fts5 (
-    id, period_basis, note,
-    content = 'targets', content_rowid = 'rowid'
-);
+CREATE VIRTUAL TABLE targets_fts USING fts5 (id, period_basis, note, quote, as_stated);
 
-CREATE VIRTUAL TABLE source_lines_fts USING fts5 (
-    text,
-    content = 'source_lines', content_rowid = 'rowid'
-);
+CREATE VIRTUAL TABLE source_lines_fts USING fts5 (text);
 
 -- Public views ----------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 
 Parse every YAML file with libyaml's loader (PyYAML's CSafeLoader), check
 each quote on its cited line, insert the rows in one transaction with the
-project's schema, and build the full-text indexes. No other validation.
+project's schema, and write the full-text tables as the build does. No other validation.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-FTS_TABLES = ("citations_fts", "facts_fts", "targets_fts", "source_lines_fts")
+from gdfacts.build import fill_search  # the full-text tables, written as the build writes them
 
 
 def floor(root: Path, output: Path) -> int:
@@ -55,8 +55,7 @@ def floor(root: Path, output: Path) -> int:
                 db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (citation_id, ident if table == "facts" else None, ident if table == "targets" else None,
                             source["id"], c["line"], c["quote"], c["stated"], 0.0, None, None, "exact", 0, None, None))
-    for table in FTS_TABLES:
-        db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+    fill_search(db)
     db.execute("COMMIT")
     db.close()
     return records

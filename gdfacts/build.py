@@ -17,14 +17,14 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
-from . import __version__, dataset, publication
+from . import __version__, dataset, publication, search_text
 from .problems import BuildFailed
 
 DEFAULT_DB = "guangdong_facts.db"
 ROOT = Path(__file__).resolve().parent.parent
-FTS_TABLES = ("citations_fts", "facts_fts", "targets_fts", "source_lines_fts")
 
 
 def inputs_digest(inputs: list[tuple[str, str]]) -> str:
@@ -75,8 +75,7 @@ def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
             db.execute("PRAGMA foreign_keys = OFF")  # checked once, whole, by _verify's foreign_key_check
             db.execute("BEGIN")
             counts = _insert(db, data)
-            for table in FTS_TABLES:
-                db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+            fill_search(db)
             db.execute("COMMIT")
             _verify(db)
             db.execute("VACUUM")
@@ -138,6 +137,30 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
          ("sqlite_version", sqlite3.sqlite_version)],
     )
     return counts
+
+
+def fill_search(db: sqlite3.Connection) -> None:
+    """Write the full-text tables from the complete content tables: each row's
+    text shaped by search_text.index_text, under the rowid of the row it indexes.
+    A fact or target also holds its citations' quotes and stated words."""
+    db.create_function("index_text", 1, search_text.index_text, deterministic=True)
+    db.execute("INSERT INTO citations_fts (rowid, quote, as_stated, correction_reason)"
+               " SELECT id, index_text(quote), index_text(as_stated), index_text(correction_reason)"
+               " FROM citations ORDER BY id")
+    db.execute("INSERT INTO source_lines_fts (rowid, text) SELECT rowid, index_text(text) FROM source_lines ORDER BY rowid")
+    shape = search_text.index_text
+    for table, key in (("facts", "fact_id"), ("targets", "target_id")):
+        quotes, stated = defaultdict(list), defaultdict(list)
+        for record, quote, as_stated in db.execute(
+                f"SELECT {key}, quote, as_stated FROM citations WHERE {key} IS NOT NULL ORDER BY id"):
+            quotes[record].append(quote)
+            stated[record].append(as_stated)
+        rows = db.execute(f"SELECT rowid, id, period_basis, note FROM {table} ORDER BY rowid").fetchall()
+        db.executemany(
+            f"INSERT INTO {table}_fts (rowid, id, period_basis, note, quote, as_stated) VALUES (?,?,?,?,?,?)",
+            [(rowid, ident, shape(basis), shape(note), shape("\n".join(quotes[ident])), shape("\n".join(stated[ident])))
+             for rowid, ident, basis, note in rows],
+        )
 
 
 def _verify(db: sqlite3.Connection) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import output
+from . import output, search_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
@@ -160,7 +160,7 @@ def cli(ctx, db):
 @click.option("--indicator", help="an indicator id, e.g. gdp_growth")
 @click.option("--period", help="a year or range: 2023, 2022-2024, 2023-06")
 @click.option("--kind", type=click.Choice(["actual", "estimate", "target", "plan"]))
-@click.option("--search", help="full-text search over quotes and notes")
+@click.option("--search", help='full-text search over quotes, stated words and notes: every word (or "phrase") must match; Chinese words of any length')
 @format_options
 @click.pass_context
 def facts(ctx, region, indicator, period, kind, search, fmt):
@@ -186,7 +186,7 @@ def facts(ctx, region, indicator, period, kind, search, fmt):
             " union select id from facts where rowid in (select rowid from facts_fts where facts_fts match ?)"
             " union select id from targets where rowid in (select rowid from targets_fts where targets_fts match ?))"
         )
-        params += [search] * 3
+        params += [search_text.cli_query(search)] * 3
     clause = "where " + " and ".join(where) if where else ""
     branches = [FACTS_SQL.format(record=record, table=table, key=key, where=clause)
                 for record, table, key in (("fact", "facts", "fact_id"), ("target", "targets", "target_id"))]

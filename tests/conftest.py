@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -103,3 +107,40 @@ def real_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("published") / "guangdong_facts.db"
     build(REPO, path)
     return path
+
+
+@contextlib.contextmanager
+def served(db: Path):
+    """Datasette in process on a built database, configured exactly as `gdfacts serve`
+    configures it: .get(path, **params) for a response, .json(...) for its JSON."""
+    import yaml
+    from datasette.app import Datasette
+
+    from gdfacts import publication
+
+    ds = Datasette(
+        immutables=[str(db)],
+        metadata=yaml.safe_load(publication.METADATA.read_text(encoding="utf-8")),
+        inspect_data=json.loads(publication.inspect_file(db).read_text()),
+        plugins_dir=str(publication.PLUGINS_DIR),
+        template_dir=str(publication.TEMPLATE_DIR),
+        settings=publication.SETTINGS,
+    )
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(ds.invoke_startup())
+
+    class Site:
+        def get(self, path, **params):
+            if params:
+                path += ("&" if "?" in path else "?") + urlencode(params)
+            return loop.run_until_complete(ds.client.get(path))
+
+        def json(self, path, **params):
+            response = self.get(path, **params)
+            assert response.status_code == 200, (path, response.text[:500])
+            return response.json()
+
+    try:
+        yield Site()
+    finally:
+        loop.close()

@@ -4,18 +4,16 @@ the download, and that nothing typed into ?sql= can change the database."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import re
 import sqlite3
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from datasette.app import Datasette
-
+from conftest import served
 from gdfacts import publication
 
 DB = "guangdong_facts"
@@ -31,32 +29,10 @@ def metadata():
 
 
 @pytest.fixture(scope="module")
-def site(real_db, metadata):
+def site(real_db):
     """A Datasette configured exactly as `gdfacts serve` configures it."""
-    ds = Datasette(
-        immutables=[str(real_db)],
-        metadata=metadata,
-        inspect_data=json.loads(publication.inspect_file(real_db).read_text()),
-        plugins_dir=str(publication.PLUGINS_DIR),
-        template_dir=str(publication.TEMPLATE_DIR),
-        settings=publication.SETTINGS,
-    )
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(ds.invoke_startup())
-
-    class Site:
-        def get(self, path, **params):
-            if params:
-                path += ("&" if "?" in path else "?") + urlencode(params)
-            return loop.run_until_complete(ds.client.get(path))
-
-        def json(self, path, **params):
-            response = self.get(path, **params)
-            assert response.status_code == 200, (path, response.text[:500])
-            return response.json()
-
-    yield Site()
-    loop.close()
+    with served(real_db) as site:
+        yield site
 
 
 def canned(site, name, **params):
@@ -176,6 +152,12 @@ def test_full_text_search_is_wired_to_the_fts_tables(site):
                         for row in rows)
     facts = site.json(f"/{DB}/facts.json", _search="last year", _shape="objects")["rows"]
     assert facts and all("last year" in (row["period_basis"] or "") + (row["note"] or "") for row in facts)
+
+
+def test_a_search_of_facts_covers_their_quotes_and_stated_words(site):
+    """3.46 is only in the quote and stated words of Shenzhen's 2023 GDP, not in the fact's own columns."""
+    ids = [row["id"] for row in site.json(f"/{DB}/facts.json", _search="3.46", _shape="objects")["rows"]]
+    assert "shenzhen-gdp-2023-actual" in ids
 
 
 # --- canned queries ----------------------------------------------------------------
