@@ -133,6 +133,7 @@ def read_on(line: str, stated: str) -> clause.Reading:
     ("服务机器人产量增长1.08倍", "1.08倍", "108"),  # growth by a multiple is percent
     ("registered growth of 1.08 times year on year", "1.08 times", "108"),
     ("研发经费是2020年的1.5倍", "1.5倍", "1.5"),  # a ratio
+    ("growth was 1.5 percentage points below the national pace", "1.5 percentage points", "-1.5"),
 ])
 def test_the_clause_gives_the_sign_and_the_multiple(line, stated, value):
     assert read_on(line, stated).value == Decimal(value)
@@ -165,6 +166,11 @@ def test_the_clause_gives_the_hedge(line, stated, qualifier):
 def test_stated_words_must_begin_and_end_on_token_boundaries(line, stated):
     with pytest.raises(clause.OffBoundary):
         read_on(line, stated)
+
+
+def test_a_count_of_enterprises_fits_a_count_indicator():
+    assert "count" in read_on("高新技术企业超7.5万家", "超7.5万家").units | {
+        u for u, unit in LEX.units.items() if set(unit.accepts) & read_on("高新技术企业超7.5万家", "超7.5万家").units}
 
 
 def numerals(line):
