@@ -12,10 +12,12 @@ quote of "7.5%" a fall, and "exceeded 2.5 trillion yuan" a lower bound.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import quantities
+from . import coverage
+from .coverage import ascii_digits
 from .lexicon import Lexicon, normal
 
 # Where a clause ends: sentence and clause punctuation, English and Chinese. A
@@ -35,6 +37,7 @@ class Reading:
     stated: quantities.Stated  # the stated words alone
     value: Decimal  # signed, and a growth multiple as percent
     high: Decimal | None
+    step: Decimal  # the precision of the digits, in the unit of `value`
     units: frozenset
     qualifier: str | None
     direction: str | None
@@ -76,14 +79,65 @@ def read(line: str, start: int, end: int, lex: Lexicon) -> Reading:
         if other != direction:
             raise quantities.Unreadable(f"the words '{words}' say {direction}, but '{direction_word or after_direction}' around them says {other}")
 
-    units = stated.units
+    units, step = stated.units, stated.step
     if stated.multiple:
         if direction == "up":  # growth by a multiple: 增长1.08倍 is +108 percent
-            value, high = value * 100, (high * 100 if high is not None else None)
+            value, high, step = value * 100, (high * 100 if high is not None else None), step * 100
             units = frozenset({"percent"})
         elif direction == "down":
             raise quantities.Unreadable(f"a fall of '{words}' is not a multiple that can be read; record it as a percent")
-    return Reading(stated, value, high, units, qualifier, direction, tuple(clause_words))
+    return Reading(stated, value, high, step, units, qualifier, direction, tuple(clause_words))
+
+
+_SENTENCE_END = re.compile(r"[;!?；。！？]|\.(?![0-9])")
+
+
+def named_periods(text: str, lex: Lexicon) -> list[tuple[int, str, str]]:
+    """Every part of a year that `text` names, as (start, words, part): the
+    lexicon's phrases ("first quarter": Q1, 前三季度: 01/09), longest first so
+    that 前三季度 is not also read as 三季度, and spans of months ("January to
+    August", "1—8月": 01/08)."""
+    lower, found = text.lower(), []
+    for phrase in sorted(lex.periods, key=len, reverse=True):
+        for m in re.finditer(re.escape(phrase.lower()), lower):
+            found.append((m.start(), text[m.start():m.end()], lex.periods[phrase]))
+            lower = lower[:m.start()] + " " * len(phrase) + lower[m.end():]
+    joins = "|".join(re.escape(w) for w in sorted(lex.ranges, key=len, reverse=True))
+    months = "|".join(sorted(map(re.escape, lex.months), key=len, reverse=True))
+    spans = [(rf"\b({months})\s*(?:{joins})\s*({months})\b", lambda w: lex.months[w.lower()]),
+             (rf"(?<![0-9])([0-9]{{1,2}})\s*(?:{joins})\s*([0-9]{{1,2}})\s*月", int)]
+    for pattern, month in spans:
+        for m in re.finditer(pattern, ascii_digits(text), flags=re.IGNORECASE):
+            first, last = month(m.group(1)), month(m.group(2))
+            if 1 <= first < last <= 12:
+                found.append((m.start(), m.group(0), f"{first:02d}/{last:02d}"))
+    return sorted(found)
+
+
+def governing_periods(line: str, start: int, end: int, lex: Lexicon) -> dict[str, str | None]:
+    """The periods the words around line[start:end] allow, as {words: part},
+    part None for the whole year; empty when they say nothing.
+
+    The number's own clause decides when it names a part of the year ("grew
+    4.4% in the first quarter", "上半年增长3.9%"), and allows the whole year too
+    when it also says so (全年, "as a whole"). Otherwise a clause before it in
+    its sentence that states no quantity and only names a period ("1—8月，出口
+    同比下降2.4%", "In the first half, ...") sets the period of what follows."""
+    a = max((m.end() for m in _BREAK.finditer(line[:start])), default=0)
+    m = _BREAK.search(line, end)
+    own = line[a:m.start() if m else len(line)]
+    allowed = {words: part for _, words, part in named_periods(own, lex)}
+    if allowed:
+        whole = [w for w in lex.whole_year if w.lower() in own.lower()]
+        return allowed | {w: None for w in whole}
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(line[:a])), default=0)
+    for heading in reversed(_BREAK.split(line[sentence_start:a])):
+        if heading.strip():
+            named = {words: part for _, words, part in named_periods(heading, lex)}
+            if named and not coverage.numerals(heading, lex):
+                return named
+            break
+    return {}
 
 
 def _check_boundaries(line: str, start: int, end: int, lex: Lexicon) -> None:
@@ -171,6 +225,17 @@ def _window_after(line: str, end: int) -> str:
     return text[:stop]
 
 
+def _next_phrase(text: str, roles: dict, wanted: set, backwards: bool) -> str | None:
+    """The longest lexicon phrase with one of the `wanted` roles at the end of
+    `text` (backwards) or at its start, standing as whole words."""
+    for size in range(min(max(map(len, roles)), len(text)), 0, -1):
+        piece = text[-size:] if backwards else text[:size]
+        edge, beyond = (piece[0], text[-size - 1:-size]) if backwards else (piece[-1], text[size:size + 1])
+        if piece in roles and roles[piece] & wanted and not (_is_word(edge) and _is_word(beyond or " ")):
+            return piece
+    return None
+
+
 def _scan_before(text: str, lex: Lexicon) -> tuple[str | None, str | None]:
     """The hedge and the direction that govern a number from before it: the
     run of lexicon words that ends where the number begins. A blocker ("to",
@@ -180,17 +245,7 @@ def _scan_before(text: str, lex: Lexicon) -> tuple[str | None, str | None]:
     text = normal(text)
     hedge = direction = None
     blocked = False
-    longest = max(map(len, roles))
-    while text:
-        found = None
-        for size in range(min(longest, len(text)), 0, -1):
-            piece = text[-size:]
-            if piece in roles and roles[piece] & wanted and (
-                    size == len(text) or not (_is_word(piece[0]) and _is_word(text[-size - 1]))):
-                found = piece
-                break
-        if found is None:
-            break
+    while text and (found := _next_phrase(text, roles, wanted, backwards=True)) is not None:
         r = roles[found]
         if "hedge_before" in r and hedge is None and direction is None:
             hedge = found
@@ -207,17 +262,7 @@ def _scan_after(text: str, lex: Lexicon) -> tuple[str | None, str | None]:
     wanted = {"hedge_after", "direction_after", "filler"}
     text = normal(text)
     hedge = direction = None
-    longest = max(map(len, roles))
-    while text:
-        found = None
-        for size in range(min(longest, len(text)), 0, -1):
-            piece = text[:size]
-            if piece in roles and roles[piece] & wanted and (
-                    size == len(text) or not (_is_word(piece[-1]) and _is_word(text[size]))):
-                found = piece
-                break
-        if found is None:
-            break
+    while text and (found := _next_phrase(text, roles, wanted, backwards=False)) is not None:
         r = roles[found]
         if "hedge_after" in r and hedge is None and direction is None:
             hedge = found
@@ -225,7 +270,3 @@ def _scan_after(text: str, lex: Lexicon) -> tuple[str | None, str | None]:
             direction = found
         text = text[len(found):].lstrip()
     return hedge, direction
-
-
-def with_unit(reading: Reading, unit: str) -> Reading:
-    return replace(reading, units=frozenset({unit}))

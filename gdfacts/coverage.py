@@ -25,9 +25,14 @@ _DAY_OR_MONTH = re.compile(r"[0-9]{1,2}(?:\s*[-–—~至到]\s*[0-9]{1,2})?\s*(
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+def ascii_digits(text: str) -> str:
+    """Full-width digits, point, comma and percent as ASCII, one character for one."""
+    return text.translate(_FULL_WIDTH)
+
+
 def numerals(line: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     """The (start, end, text) of each numeral on a line that may state a quantity."""
-    text = line.translate(_FULL_WIDTH)
+    text = ascii_digits(line)
     exempt = _exempt(text, lex)
     found = []
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import cache, coverage, lexicon, periods, spec, strict_yaml
+from . import cache, clause, coverage, lexicon, periods, spec, strict_yaml
 from .problems import BuildFailed, Problem
 from .rules import citations as citation_rules
 from .rules import run as run_rules
@@ -190,7 +190,7 @@ class _Checker:
         data = {rel: self.read_bytes(rel) for rel in LEXICON_FILES}
         if None in data.values():
             return None
-        lex, problems = lexicon.load(self.root, data)
+        lex, problems = lexicon.load(data)
         self.problems.extend(problems)
         return lex
 
@@ -495,7 +495,7 @@ class _Checker:
         citations = []
         for c in entry.get("citations", []):
             citation = self.citation(c, rel, default_source, sources, covered,
-                                     (value, value_high, unit, qualifier) if sound else None)
+                                     (value, value_high, unit, qualifier, period, entry.get("period_basis")) if sound else None)
             if citation is not None:
                 citations.append(citation)
         if not sound or len(citations) != len(entry.get("citations", [])) or not citations:
@@ -530,7 +530,7 @@ class _Checker:
 
     def citation(self, c, rel, default_source, sources, covered, record) -> Citation | None:
         """Check one citation with the rules of `rules.citations`; `record` is the
-        record's (value, value_high, unit, qualifier) when the record is sound."""
+        record's (value, value_high, unit, qualifier, period, period_basis) when the record is sound."""
         source_id = c.get("source", default_source)
         if not self.check_reference(rel, c.line_of("source"), source_id, sources, "source"):
             return None
@@ -542,7 +542,7 @@ class _Checker:
         if citing.covered:
             covered.setdefault((source_id, c.get("line")), []).extend(citing.covered)
         if not problems and record is not None:
-            citing.value, citing.high, citing.unit, citing.record_qualifier = record
+            citing.value, citing.high, citing.unit, citing.record_qualifier, citing.period, citing.period_basis = record
             problems = run_rules(citation_rules.VALUE_RULES, citing)
         for key, message in problems:
             self.problem(rel, c.line_of(key), message)
@@ -671,13 +671,10 @@ def _unit_fits(unit: str, indicator_unit: str, lex) -> bool:
 def _states_period(period: str, text: str, lex) -> bool:
     """Whether a line names a period: its year, and the part of the year (a
     quarter, a half, a span of months) in the lexicon's words."""
-    if periods.year(period) not in text.translate(coverage._FULL_WIDTH):
+    if periods.year(period) not in coverage.ascii_digits(text):
         return False
     part = periods.part(period)
-    if part is None:
-        return True
-    lower = text.lower()
-    return any(p.lower() in lower for p, value in lex.periods.items() if value == part)
+    return part is None or any(named == part for _, _, named in clause.named_periods(text, lex))
 
 
 def _valid_date(text: str) -> bool:

@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from . import spec, strict_yaml
 from .problems import Problem
 
 LEXICON_FILE = "data/lexicon.yml"
@@ -64,9 +63,17 @@ class Lexicon:
     chinese_ordinal: str = "第"
     periods: dict[str, str] = field(default_factory=dict)
     months: dict[str, int] = field(default_factory=dict)
+    whole_year: frozenset = frozenset()
     year_before: frozenset = frozenset()
     year_after: frozenset = frozenset()
     not_numbers: tuple[str, ...] = ()
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: str, make):
+        """A table derived from the words, made once per lexicon."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     # -- derived tables --------------------------------------------------------
 
@@ -106,20 +113,11 @@ class Lexicon:
 
     def lookup(self, table: str, phrase: str):
         """A phrase's entry in one of the word tables, matched as the reader normalises."""
-        return _normalised(self, table).get(normal(phrase))
-
-
-@lru_cache(maxsize=64)
-def _normalised_cached(ident: int, table: str, items: tuple) -> dict:
-    return {normal(k): v for k, v in items}
-
-
-def _normalised(lex: Lexicon, table: str) -> dict:
-    source = getattr(lex, table)
-    if callable(source):
-        source = source()
-    items = tuple(source.items()) if isinstance(source, dict) else tuple((w, w) for w in source)
-    return _normalised_cached(id(lex), table, items)
+        def normalised():
+            source = getattr(self, table)
+            source = source() if callable(source) else source
+            return {normal(k): v for k, v in (source.items() if isinstance(source, dict) else ((w, w) for w in source))}
+        return self.cached(f"table:{table}", normalised).get(normal(phrase))
 
 
 def normal(text: str) -> str:
@@ -150,14 +148,17 @@ _SECTIONS = {
     "chinese_ordinal": ("text", None),
     "periods": ("map", "period"),
     "months": ("map", "integer"),
+    "whole_year": ("list", None),
     "year_before": ("list", None),
     "year_after": ("list", None),
     "not_numbers": ("list", None),
 }
 
 
-def load(root: Path, data: dict[str, bytes]) -> tuple[Lexicon | None, list[Problem]]:
+def load(data: dict[str, bytes]) -> tuple[Lexicon | None, list[Problem]]:
     """The lexicon from the bytes of data/lexicon.yml and data/units.yml."""
+    from . import strict_yaml  # the build's reader: not loaded by the CLI, which only formats
+
     problems: list[Problem] = []
     lex = Lexicon()
     units = _units(data[UNITS_FILE], problems)
@@ -197,6 +198,8 @@ def load(root: Path, data: dict[str, bytes]) -> tuple[Lexicon | None, list[Probl
 
 
 def _units(data: bytes, problems: list[Problem]) -> dict[str, Unit]:
+    from . import spec, strict_yaml
+
     node, yaml_problems = strict_yaml.load(data, UNITS_FILE)
     if yaml_problems:
         problems += yaml_problems
@@ -228,6 +231,8 @@ def _units(data: bytes, problems: list[Problem]) -> dict[str, Unit]:
 
 
 def _word_map(node, kind, section, problems) -> dict:
+    from . import spec, strict_yaml
+
     if not isinstance(node, strict_yaml.Mapping):
         problems.append(Problem(LEXICON_FILE, getattr(node, "line", 1), f"{section} must be a mapping of words to values"))
         return {}
@@ -261,6 +266,8 @@ def _is_part(text: str) -> bool:
 
 
 def _word_list(node, section, problems) -> list[str]:
+    from . import strict_yaml
+
     if not isinstance(node, strict_yaml.Sequence) or not all(isinstance(n, strict_yaml.Scalar) for n in node.items):
         problems.append(Problem(LEXICON_FILE, getattr(node, "line", 1), f"{section} must be a list of words"))
         return []
@@ -271,7 +278,7 @@ def _word_list(node, section, problems) -> list[str]:
 def default() -> Lexicon:
     """The repository's own lexicon (for the CLI, tests and tools)."""
     data = {rel: (ROOT / rel).read_bytes() for rel in (LEXICON_FILE, UNITS_FILE)}
-    lex, problems = load(ROOT, data)
+    lex, problems = load(data)
     if lex is None:
         raise ValueError("; ".join(map(str, problems)))
     return lex

@@ -40,12 +40,16 @@ class Stated:
     hedge_word: str | None = None
 
     def restates(self, value: Decimal, high: Decimal | None = None) -> bool:
-        """Whether these words are a rounded statement of `value`: within half
-        the step their digits give (1.3 trillion covers 1.25 to 1.35 trillion)."""
-        ok = abs(value - self.value) * 2 <= self.step
-        if self.high is not None or high is not None:
-            ok = ok and high is not None and self.high is not None and abs(high - self.high) * 2 <= self.step
-        return ok
+        """Whether these words are a rounded statement of `value`."""
+        return rounds_to(self.value, self.high, self.step, value, high)
+
+
+def rounds_to(stated: Decimal, stated_high: Decimal | None, step: Decimal, value: Decimal, high: Decimal | None) -> bool:
+    """Whether a value (and high end) lies within half the step that stated
+    digits give: 1.3 trillion covers 1.25 to 1.35 trillion."""
+    if (stated_high is None) != (high is None):
+        return False
+    return abs(value - stated) * 2 <= step and (high is None or abs(high - stated_high) * 2 <= step)
 
 
 @dataclass
@@ -110,12 +114,8 @@ def tokens(text: str, lex: Lexicon) -> list[_Token]:
 
 
 def _roles(lex: Lexicon) -> dict[str, set[str]]:
-    cached = getattr(lex, "_roles_cache", None)
-    if cached is None:
-        cached = lex.roles()
-        cached.setdefault(RANK_WORD, set()).add("rank_word")
-        object.__setattr__(lex, "_roles_cache", cached)
-    return cached
+    """The lexicon's phrases with their roles, and the formatter's own "rank"."""
+    return lex.cached("reader_roles", lambda: {**lex.roles(), RANK_WORD: {"rank_word"}})
 
 
 def _ends_a_word(text: str, end: int, phrase: str) -> bool:
@@ -340,11 +340,10 @@ class _Parser:
         lex = self.lex
         power, scale_words, hedge = 0, [], None
         while (t := self.take("scale", "hedge_after")) is not None:
-            if "scale" in t.roles and not (t.roles & {"unit_after"} and self.peek("scale") is None and scale_words and False):
-                if "scale" in t.roles:
-                    power += lex.lookup("scales", t.text)
-                    scale_words.append(t.text)
-                    continue
+            if "scale" in t.roles:
+                power += lex.lookup("scales", t.text)
+                scale_words.append(t.text)
+                continue
             if hedge is None and "hedge_after" in t.roles:
                 # 多 and 余 between a number and its scale or unit ("1000多亿元")
                 if self.peek("scale", "unit_after", "multiple") is None:

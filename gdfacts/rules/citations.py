@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import clause, coverage, quantities
+from .. import clause, coverage, periods, quantities
 from ..lexicon import Lexicon
 
 MAX_LINE_SHOWN = 300
@@ -26,6 +26,8 @@ class Citing:
     high: Decimal | None = None
     unit: str | None = None
     record_qualifier: str = "exact"
+    period: str | None = None
+    period_basis: str | None = None
     # found along the way
     text: str = ""
     offset: int = -1
@@ -110,6 +112,20 @@ def sign_is_what_the_words_say(c: Citing):
                          f'{number(r.value)}, not {number(c.value)}')
 
 
+def period_is_what_the_clause_says(c: Citing):
+    """A number in a clause that names a part of the year ("in the first
+    quarter", 上半年) is for that part, unless period_basis says otherwise."""
+    if c.period_basis is not None:
+        return
+    allowed = clause.governing_periods(c.text, *c.span, c.lex)
+    if allowed and periods.part(c.period) not in allowed.values():
+        words = " or ".join(f'"{w}"' for w in allowed)
+        part = next(p for p in allowed.values())
+        yield "stated", (f'line {c.get("line")} gives "{c.get("stated")}" for {words}, but the period is {c.period}; '
+                         f"write it as {periods.from_part(periods.year(c.period), part) if part else periods.year(c.period)}, "
+                         "or say in period_basis why it is otherwise")
+
+
 def range_is_what_the_words_say(c: Citing):
     if c.get("correction") is not None:
         return
@@ -139,8 +155,7 @@ def value_is_what_the_words_say(c: Citing):
         yield "stated", (f'the words "{_words_read(c)}" give {_shown_value(r.value, r.high)} {unit} ({q}), but the value is '
                          f"{_shown_value(c.value, c.high)}; fix the value, or record a correction with its reason")
     elif q == "approximately":
-        step = r.stated.step * (100 if r.stated.multiple and r.units == {"percent"} else 1)
-        yield "stated", (f'the words "{stated}" round to within {number(step / 2)} of {number(r.value)}, which '
+        yield "stated", (f'the words "{stated}" round to within {number(r.step / 2)} of {number(r.value)}, which '
                          f"{number(c.value)} is not; a rounded restatement must agree with the record within the precision its digits give")
     else:
         yield "stated", f'the words "{_words_read(c)}" say {q.replace("_", " ")} {number(r.value)}, which the value {number(c.value)} is not'
@@ -162,11 +177,7 @@ def _agrees(c: Citing) -> bool:
     if c.qualifier == c.record_qualifier:
         return value == r.value and high == r.high
     if c.qualifier == "approximately":
-        step = r.stated.step * (100 if r.stated.multiple and r.units == {"percent"} else 1)
-        fits = abs(value - r.value) * 2 <= step
-        if r.high is not None or high is not None:
-            fits = fits and r.high is not None and high is not None and abs(high - r.high) * 2 <= step
-        return fits
+        return quantities.rounds_to(r.value, r.high, r.step, value, high)
     if c.qualifier in _BOUNDS and c.record_qualifier in ("exact", "approximately") and high is None and r.high is None:
         return _BOUNDS[c.qualifier](value, r.value)
     return False
@@ -197,6 +208,7 @@ VALUE_RULES = [
     qualifier_is_known,
     qualifier_is_what_the_words_say,
     sign_is_what_the_words_say,
+    period_is_what_the_clause_says,
     range_is_what_the_words_say,
     value_is_what_the_words_say,
 ]
