@@ -169,6 +169,7 @@ CREATE TABLE citations (
     as_stated         TEXT NOT NULL CHECK (length(as_stated) > 0),
     stated_value      REAL NOT NULL,
     stated_high       REAL,
+    stated_step       REAL NOT NULL CHECK (stated_step > 0),
     clause_words      TEXT,
     stated_qualifier  TEXT NOT NULL REFERENCES qualifiers(id)
                       CHECK (stated_qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
@@ -178,6 +179,71 @@ CREATE TABLE citations (
     CHECK ((fact_id IS NULL) <> (target_id IS NULL)),
     CHECK ((corrected = 1) = (correction_reason IS NOT NULL)),
     FOREIGN KEY (source_id, line) REFERENCES source_lines(source_id, line)
+) STRICT;
+
+-- Relations between records, their checks and what they imply --------------
+-- data/relations.yml declares the relations (relations.py applies them); the
+-- build checks each on every region and period it finds records for, on
+-- what the stated words allow: a figure stated as exact or approximate
+-- stands for anything within half a step of its last digit, a bound for
+-- everything beyond it. A check that fails on the corrected values fails the
+-- build unless it is acknowledged, so every check here holds, is
+-- undetermined (only bounds, which cannot decide), was resolved by a
+-- correction (it fails on the values as stated), or is acknowledged.
+
+CREATE TABLE relations (
+    id      TEXT PRIMARY KEY,
+    kind    TEXT NOT NULL CHECK (kind IN ('sum', 'at_most', 'share', 'growth', 'difference', 'exchange_rate', 'restatement')),
+    members TEXT NOT NULL,   -- the indicators it relates, in words
+    why     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE checks (
+    id            INTEGER PRIMARY KEY,
+    relation_id   TEXT NOT NULL REFERENCES relations(id),
+    region_id     TEXT NOT NULL REFERENCES regions(id),
+    period        TEXT NOT NULL,
+    unit          TEXT NOT NULL REFERENCES units(id),
+    arithmetic    TEXT NOT NULL,
+    observed_low  REAL,          -- NULL: unbounded
+    observed_high REAL,
+    expected_low  REAL,
+    expected_high REAL,
+    deviation     REAL,          -- observed − expected, midpoint to midpoint; NULL when either is a bound
+    tolerance     REAL,          -- what the stated digits leave open: half the two widths
+    verdict       TEXT NOT NULL CHECK (verdict IN ('holds', 'undetermined', 'resolved_by_correction', 'acknowledged')),
+    reason        TEXT,
+    CHECK ((verdict IN ('resolved_by_correction', 'acknowledged')) = (reason IS NOT NULL))
+) STRICT;
+
+CREATE TABLE check_records (
+    check_id  INTEGER NOT NULL REFERENCES checks(id),
+    fact_id   TEXT REFERENCES facts(id),
+    target_id TEXT REFERENCES targets(id),
+    role      TEXT NOT NULL,
+    CHECK ((fact_id IS NULL) <> (target_id IS NULL))
+) STRICT;
+
+CREATE TABLE derived (
+    id           INTEGER PRIMARY KEY,
+    relation_id  TEXT NOT NULL REFERENCES relations(id),
+    region_id    TEXT NOT NULL REFERENCES regions(id),
+    indicator_id TEXT NOT NULL REFERENCES indicators(id),
+    period       TEXT NOT NULL,
+    unit         TEXT NOT NULL REFERENCES units(id),
+    low          REAL,           -- NULL: unbounded
+    high         REAL,
+    formula      TEXT NOT NULL,
+    fact_id      TEXT REFERENCES facts(id),     -- the record it corresponds to, when there is one
+    target_id    TEXT REFERENCES targets(id)
+) STRICT;
+
+CREATE TABLE derived_inputs (
+    derived_id INTEGER NOT NULL REFERENCES derived(id),
+    fact_id    TEXT REFERENCES facts(id),
+    target_id  TEXT REFERENCES targets(id),
+    role       TEXT NOT NULL,
+    CHECK ((fact_id IS NULL) <> (target_id IS NULL))
 ) STRICT;
 
 -- What build_db.py read: each input file and its SHA-256, and one hash of all.
@@ -206,6 +272,10 @@ CREATE INDEX citations_target ON citations (target_id);
 CREATE INDEX citations_source_line ON citations (source_id, line);
 CREATE INDEX indicators_category ON indicators (category);
 CREATE INDEX regions_parent ON regions (parent_id);
+CREATE INDEX check_records_fact ON check_records (fact_id);
+CREATE INDEX check_records_target ON check_records (target_id);
+CREATE INDEX check_records_check ON check_records (check_id);
+CREATE INDEX derived_region_indicator_period ON derived (region_id, indicator_id, period);
 
 -- Full-text search over quotes, notes and source lines -------------------------
 -- FTS5 tables that hold the text to search, each row under the rowid of the row
@@ -338,3 +408,23 @@ LEFT JOIN facts
  AND facts.period = targets.period
  AND facts.unit = targets.unit
  AND facts.kind = 'actual';
+
+-- Each record beside the checks that involve it: what corroborates it, what
+-- was resolved by a correction of it, and what remains acknowledged.
+CREATE VIEW record_checks AS
+SELECT
+    coalesce(check_records.fact_id, check_records.target_id) AS record_id,
+    check_records.role,
+    checks.relation_id,
+    relations.kind,
+    checks.region_id,
+    checks.period,
+    checks.verdict,
+    checks.arithmetic,
+    checks.deviation,
+    checks.tolerance,
+    checks.reason,
+    checks.id AS check_id
+FROM check_records
+JOIN checks ON checks.id = check_records.check_id
+JOIN relations ON relations.id = checks.relation_id;

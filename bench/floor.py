@@ -52,9 +52,9 @@ def floor(root: Path, output: Path) -> int:
                 if c["quote"] not in lines[c["line"] - 1]:
                     raise SystemExit(f"{path}: quote not on line {c['line']}")
                 citation_id += 1
-                db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (citation_id, ident if table == "facts" else None, ident if table == "targets" else None,
-                            source["id"], c["line"], c["quote"], c["stated"], 0.0, None, None, "exact", 0, None, None))
+                            source["id"], c["line"], c["quote"], c["stated"], 0.0, None, 1.0, None, "exact", 0, None, None))
     fill_search(db)
     db.execute("COMMIT")
     db.close()

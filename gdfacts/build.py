@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import glob
 import hashlib
+import math
 import os
 import sqlite3
 import sys
@@ -20,7 +21,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from . import __version__, dataset, publication, search_text
+from . import __version__, dataset, publication, relations, search_text
 from .problems import BuildFailed
 
 DEFAULT_DB = "guangdong_facts.db"
@@ -128,6 +129,8 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
     for table in ("facts", "targets"):
         db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(dataset.ROW_COLUMNS))})", rows[table])
     db.executemany(f"INSERT INTO citations VALUES ({','.join('?' * (len(dataset.CITATION_COLUMNS) + 3))})", citations)
+    if data.relations is not None:
+        _insert_relations(db, data.relations)
     counts = {"facts": len(rows["facts"]), "targets": len(rows["targets"]), "citations": len(citations),
               "sources": len(data.sources)}
     db.executemany("INSERT INTO build_inputs VALUES (?,?)", data.inputs)
@@ -137,6 +140,32 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
          ("sqlite_version", sqlite3.sqlite_version)],
     )
     return counts
+
+
+def _insert_relations(db: sqlite3.Connection, result: relations.Result) -> None:
+    """The relations, their checks and what they imply, with the records each involves."""
+    def ends(interval):
+        return tuple(x if math.isfinite(x) else None for x in (interval.lo, interval.hi))
+
+    def record(ident, table):
+        return (ident, None) if table == "facts" else (None, ident)
+
+    db.executemany("INSERT INTO relations VALUES (?,?,?,?)",
+                   [(r.id, r.kind, relations.describe(r), r.why) for r in result.relations])
+    for number, check in enumerate(result.checks, 1):
+        app, outcome = check.application, check.now
+        db.execute("INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   (number, app.relation.id, app.region, app.period, relations.subject_unit(app), check.arithmetic,
+                    *ends(outcome.observed), *ends(outcome.expected), outcome.deviation, outcome.tolerance,
+                    check.verdict, check.reason))
+        db.executemany("INSERT INTO check_records VALUES (?,?,?,?)",
+                       [(number, *record(r.id, r.table), role) for r, role in zip(app.records, app.roles)])
+    for number, d in enumerate(result.derived, 1):
+        db.execute("INSERT INTO derived VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   (number, d.relation, d.region, d.indicator, d.period, d.unit, *ends(d.value), d.formula,
+                    *(record(*d.record) if d.record else (None, None))))
+        db.executemany("INSERT INTO derived_inputs VALUES (?,?,?,?)",
+                       [(number, *record(ident, table), role) for ident, table, role in d.inputs])
 
 
 def fill_search(db: sqlite3.Connection) -> None:

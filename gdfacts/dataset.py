@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import cache, clause, coverage, lexicon, periods, spec, strict_yaml
+from . import cache, clause, coverage, lexicon, periods, relations, spec, strict_yaml
 from .problems import BuildFailed, Problem
 from .rules import citations as citation_rules
 from .rules import run as run_rules
@@ -58,6 +58,7 @@ class Citation:
     as_stated: str
     stated_value: Decimal
     stated_high: Decimal | None
+    stated_step: Decimal
     clause_words: str | None
     stated_qualifier: str
     correction_reason: str | None
@@ -92,7 +93,7 @@ class Record:
                self.data_line)
         citations = tuple(
             (c.source_id, c.line, c.quote, c.as_stated, float(c.stated_value),
-             float(c.stated_high) if c.stated_high is not None else None, c.clause_words, c.stated_qualifier,
+             float(c.stated_high) if c.stated_high is not None else None, float(c.stated_step), c.clause_words, c.stated_qualifier,
              int(c.correction_reason is not None), c.correction_reason,
              float(c.correction_scale) if c.correction_scale is not None else None)
             for c in self.citations)
@@ -102,7 +103,7 @@ class Record:
 # The columns of a stored record's row (facts and targets), and of its citations' rows (without their id).
 ROW_COLUMNS = ("id", "region_id", "indicator_id", "period", "kind", "value", "value_high", "unit", "qualifier",
                "corrected", "period_basis", "note", "conflicts_with", "data_file", "data_line")
-CITATION_COLUMNS = ("source_id", "line", "quote", "as_stated", "stated_value", "stated_high", "clause_words",
+CITATION_COLUMNS = ("source_id", "line", "quote", "as_stated", "stated_value", "stated_high", "stated_step", "clause_words",
                     "stated_qualifier", "corrected", "correction_reason", "correction_scale")
 _ID, _VALUE, _QUALIFIER, _CONFLICTS_WITH, _FILE, _LINE = (ROW_COLUMNS.index(c) for c in (
     "id", "value", "qualifier", "conflicts_with", "data_file", "data_line"))
@@ -150,6 +151,7 @@ class Dataset:
     indicators: dict[str, spec.Entry]
     records: list[tuple]  # Record.stored(): (table, row, citation rows)
     inputs: list[tuple[str, str]]  # (path, sha256) of every file read
+    relations: relations.Result | None = None
 
 
 class _Checker:
@@ -552,7 +554,7 @@ class _Checker:
         correction = c.get("correction")
         reason = correction.get("reason") if correction is not None else None
         scale = correction.get("scale") if correction is not None else None
-        return Citation(source_id, c.get("line"), c.get("quote"), c.get("stated"), r.value, r.high,
+        return Citation(source_id, c.get("line"), c.get("quote"), c.get("stated"), r.value, r.high, r.step,
                         " … ".join(r.clause_words) or None, citing.qualifier, reason, scale)
 
     def unrecorded(self, entry, rel, default_source, sources, covered) -> None:
@@ -573,6 +575,24 @@ class _Checker:
             self.problem(rel, entry.line_of("text"), f'"{text}" holds no number; remove it from unrecorded')
             return
         covered.setdefault((source_id, line), []).extend(spans)
+
+    def relations(self, records: list[tuple], indicators, lex) -> relations.Result | None:
+        """The relations of data/relations.yml (when there is one) checked on the records."""
+        if not (self.root / relations.RELATIONS_FILE).exists():
+            return relations.Result([], [], [], [])
+        node = self.read_yaml(relations.RELATIONS_FILE)
+        if node is _UNREADABLE:
+            return None
+        doc, problems = spec.read_map(node, spec.RELATIONS_FILE, relations.RELATIONS_FILE, "relations file")
+        self.problems.extend(problems)
+        if doc is None:
+            return None
+        acknowledged = doc.get("acknowledged", [])
+        read, problems = relations.read(doc.get("relations", []), acknowledged, indicators, lex.units)
+        self.problems.extend(problems)
+        result = relations.check(read, acknowledged, relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
+        self.problems.extend(result.problems)
+        return result
 
     def conflicts(self, records: list[tuple]) -> None:
         by_key: dict[tuple, tuple] = {}
@@ -620,6 +640,7 @@ def load(root: Path | str) -> Dataset:
     checker.indicators(refs["indicators"], vocab)
     sources = checker.sources(refs["sources"])
     records = checker.fact_files(sources, refs["regions"], refs["indicators"], vocab)
+    related = checker.relations(records, refs["indicators"], lex) if not checker.unreadable else None
     for rel in sorted((Path(root) / SEEDS_DIR).glob("*")):
         if rel.name == SEED_CHECKSUMS:
             checker.read_bytes(f"{SEEDS_DIR}/{rel.name}")
@@ -633,6 +654,7 @@ def load(root: Path | str) -> Dataset:
         indicators=refs["indicators"],
         records=records,
         inputs=sorted(checker.inputs.items()),
+        relations=related,
     )
 
 

@@ -398,7 +398,8 @@ class _Quantity:
 _SCALE_NAMES = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
 UNIT_LABELS = {"CNY": "CNY", "USD": "USD", "HKD": "HKD", "percent": "%", "percentage_points": "pp", "count": "",
                "rank": "rank", "times": "times", "persons": "people", "enterprises": "enterprises",
-               "tonnes": "tonnes", "teu": "TEU", "kwh": "kWh", "cny_per_person": "yuan per person"}
+               "tonnes": "tonnes", "teu": "TEU", "kwh": "kWh", "cny_per_person": "yuan per person",
+               "cny_per_usd": "yuan per US dollar", "cny_per_hkd": "yuan per Hong Kong dollar"}
 
 
 def format_quantity(value: Decimal | float, unit: str, high: Decimal | float | None = None) -> str:

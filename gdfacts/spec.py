@@ -165,6 +165,43 @@ INDICATOR = {
 }
 
 
+RELATION = {
+    "id": _id(),
+    "kind": Field("text"),
+    "why": Field("text"),
+    # the members, by kind (relations.py says which each kind needs)
+    "total": _id(required=False),
+    "parts": Field("texts", required=False),
+    "part": _id(required=False),
+    "whole": _id(required=False),
+    "share": _id(required=False),
+    "level": _id(required=False),
+    "growth": _id(required=False),
+    "difference": _id(required=False),
+    "minuend": _id(required=False),
+    "subtrahend": _id(required=False),
+    "subtrahend_period": Field("text", False, re.compile(r"same|previous_year"), "same or previous_year"),
+    "currency": Field("text", required=False),
+    "equivalent": Field("text", required=False),
+    "rate": _id(required=False),
+    "band": Field("number", required=False),
+}
+
+ACKNOWLEDGED = {
+    "relation": _id(),
+    "region": _id(),
+    "period": Field("text", True, PERIOD_PATTERN, periods.HELP),
+    "indicator": _id(required=False),
+    "deviation": Field("number"),
+    "reason": Field("text"),
+}
+
+RELATIONS_FILE = {
+    "relations": Field("list", item=RELATION),
+    "acknowledged": Field("list", required=False, item=ACKNOWLEDGED),
+}
+
+
 def read_list(node: Node | None, item: dict, path: str, what: str) -> tuple[list[Entry], list[Problem]]:
     """A document that is a list of mappings (sources.yml, regions.yml, ...)."""
     problems: list[Problem] = []

@@ -151,14 +151,31 @@ def value_is_what_the_words_say(c: Citing):
     if _agrees(c):
         return
     q, rq = c.qualifier, c.record_qualifier
+    hint = _scale_hint(c)
     if q == rq or q not in ("approximately", *_BOUNDS):
         yield "stated", (f'the words "{_words_read(c)}" give {_shown_value(r.value, r.high)} {unit} ({q}), but the value is '
-                         f"{_shown_value(c.value, c.high)}; fix the value, or record a correction with its reason")
+                         f"{_shown_value(c.value, c.high)}{hint}; fix the value, or record a correction with its reason")
     elif q == "approximately":
         yield "stated", (f'the words "{stated}" round to within {number(r.step / 2)} of {number(r.value)}, which '
-                         f"{number(c.value)} is not; a rounded restatement must agree with the record within the precision its digits give")
+                         f"{number(c.value)} is not{hint}; a rounded restatement must agree with the record within the precision its digits give")
     else:
-        yield "stated", f'the words "{_words_read(c)}" say {q.replace("_", " ")} {number(r.value)}, which the value {number(c.value)} is not'
+        yield "stated", f'the words "{_words_read(c)}" say {q.replace("_", " ")} {number(r.value)}, which the value {number(c.value)} is not{hint}'
+
+
+# The scales a mis-scaled figure is tried at: 10^-4 to 10^4 (万 for 亿, billion for 亿).
+_SCALES = tuple(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
+
+
+def _scale_hint(c: Citing) -> str:
+    """Where the value, changed by a power of ten, would agree with the words: a likely scale error."""
+    value, high = c.value, c.high
+    for factor in _SCALES:
+        c.value, c.high = value * factor, (high * factor if high is not None else None)
+        agrees = _agrees(c)
+        c.value, c.high = value, high
+        if agrees:
+            return f" (the value × {number(factor)} would agree: a scale error in the value, or in the source)"
+    return ""
 
 
 _BOUNDS = {"more_than": lambda v, b: v > b, "at_least": lambda v, b: v >= b,
