@@ -181,6 +181,43 @@ CREATE TABLE citations (
     FOREIGN KEY (source_id, line) REFERENCES source_lines(source_id, line)
 ) STRICT;
 
+-- Target outcomes -----------------------------------------------------------
+
+-- A source's statement, in words, that a target was met or missed: one row
+-- per period it covers. Its stated words are an outcome word of the lexicon.
+CREATE TABLE outcome_statements (
+    id           INTEGER PRIMARY KEY,
+    region_id    TEXT NOT NULL REFERENCES regions(id),
+    indicator_id TEXT NOT NULL REFERENCES indicators(id),
+    period       TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('met', 'missed')),
+    period_basis TEXT NOT NULL,
+    source_id    TEXT NOT NULL REFERENCES sources(id),
+    line         INTEGER NOT NULL,
+    quote        TEXT NOT NULL,
+    as_stated    TEXT NOT NULL,
+    data_file    TEXT NOT NULL,
+    data_line    INTEGER NOT NULL,
+    FOREIGN KEY (source_id, line) REFERENCES source_lines(source_id, line)
+) STRICT;
+
+-- What each target accepts, and what decides it. An exact target accepts its
+-- value (or range); an approximate one ("about 5 percent") what rounds to it
+-- at its stated digits (4.5 to 5.5, half a step of its last digit); "more
+-- than" / "at least" the value and above; "less than" / "at most" the value
+-- and below (NULL: unbounded). Better higher: met by an actual at or above
+-- accepts_low; better lower: at or below accepts_high. An actual that is a
+-- bound decides only when the bound does.
+CREATE TABLE target_status (
+    target_id       TEXT PRIMARY KEY REFERENCES targets(id),
+    accepts_low     REAL,
+    accepts_high    REAL,
+    period_end      TEXT NOT NULL,
+    outcome_fact_id TEXT REFERENCES facts(id),
+    statement_id    INTEGER REFERENCES outcome_statements(id),
+    decision        TEXT CHECK (decision IS NULL OR decision IN ('met', 'missed', 'undetermined'))
+) STRICT;
+
 -- Relations between records, their checks and what they imply --------------
 -- data/relations.yml declares the relations (relations.py applies them); the
 -- build checks each on every region and period it finds records for, on
@@ -367,10 +404,15 @@ JOIN regions ON regions.id = targets.region_id
 JOIN indicators ON indicators.id = targets.indicator_id
 JOIN sources ON sources.id = citations.source_id;
 
--- Each target beside the actual value for the same region, indicator, period
--- and unit. status: 'met' or 'missed' when an actual decides it (by the
--- indicator's `better` direction), 'open' when the dataset has no actual yet,
--- 'undetermined' when the actual is only a bound that cannot decide it.
+-- Each target beside its outcome. status:
+--   met / missed   an actual value decides it, or a source states it in words
+--                  ("missed its GDP growth target for a third consecutive year");
+--   undetermined   the outcome is only a bound that cannot decide it, or the
+--                  indicator has no better direction;
+--   not_yet_due    no outcome in the dataset, and the period has not ended (today);
+--   ended_without_outcome  no outcome in the dataset, and the period has ended.
+-- The decision and what the target accepts are computed by the build
+-- (gdfacts/outcomes.py, see target_status); only the day is read here.
 CREATE VIEW target_outcomes AS
 SELECT
     targets.id AS target_id,
@@ -381,33 +423,27 @@ SELECT
     targets.period,
     targets.kind,
     targets.value AS target_value,
+    targets.value_high AS target_value_high,
     targets.unit,
     targets.qualifier AS target_qualifier,
+    target_status.accepts_low,
+    target_status.accepts_high,
     indicators.better,
     facts.id AS outcome_id,
     facts.value AS outcome_value,
     facts.qualifier AS outcome_qualifier,
-    CASE
-        WHEN facts.id IS NULL THEN 'open'
-        WHEN indicators.better = 'higher' THEN CASE
-            WHEN facts.value >= targets.value AND facts.qualifier IN ('exact', 'approximately', 'more_than', 'at_least') THEN 'met'
-            WHEN facts.value < targets.value AND facts.qualifier IN ('exact', 'approximately', 'less_than', 'at_most') THEN 'missed'
-            ELSE 'undetermined' END
-        WHEN indicators.better = 'lower' THEN CASE
-            WHEN facts.value <= targets.value AND facts.qualifier IN ('exact', 'approximately', 'less_than', 'at_most') THEN 'met'
-            WHEN facts.value > targets.value AND facts.qualifier IN ('exact', 'approximately', 'more_than', 'at_least') THEN 'missed'
-            ELSE 'undetermined' END
-        ELSE 'undetermined'
-    END AS status
+    outcome_statements.as_stated AS outcome_stated,
+    outcome_statements.source_id AS outcome_source_id,
+    outcome_statements.line AS outcome_line,
+    coalesce(target_status.decision,
+             CASE WHEN target_status.period_end >= date('now') THEN 'not_yet_due' ELSE 'ended_without_outcome' END) AS status,
+    target_status.period_end
 FROM targets
+JOIN target_status ON target_status.target_id = targets.id
 JOIN regions ON regions.id = targets.region_id
 JOIN indicators ON indicators.id = targets.indicator_id
-LEFT JOIN facts
-  ON facts.region_id = targets.region_id
- AND facts.indicator_id = targets.indicator_id
- AND facts.period = targets.period
- AND facts.unit = targets.unit
- AND facts.kind = 'actual';
+LEFT JOIN facts ON facts.id = target_status.outcome_fact_id
+LEFT JOIN outcome_statements ON outcome_statements.id = target_status.statement_id;
 
 -- Each record beside the checks that involve it: what corroborates it, what
 -- was resolved by a correction of it, and what remains acknowledged.

@@ -131,6 +131,7 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
     db.executemany(f"INSERT INTO citations VALUES ({','.join('?' * (len(dataset.CITATION_COLUMNS) + 3))})", citations)
     if data.relations is not None:
         _insert_relations(db, data.relations)
+    _insert_outcomes(db, data)
     counts = {"facts": len(rows["facts"]), "targets": len(rows["targets"]), "citations": len(citations),
               "sources": len(data.sources)}
     db.executemany("INSERT INTO build_inputs VALUES (?,?)", data.inputs)
@@ -142,11 +143,23 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
     return counts
 
 
+def _insert_outcomes(db: sqlite3.Connection, data: dataset.Dataset) -> None:
+    """The outcome statements, and each target's status as the build decides it."""
+    db.executemany("INSERT INTO outcome_statements VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [(n, s.region, s.indicator, s.period, s.outcome, s.period_basis, s.source_id, s.line, s.quote,
+                     s.as_stated, s.data_file, s.data_line) for n, s in enumerate(data.statements, 1)])
+    db.executemany("INSERT INTO target_status VALUES (?,?,?,?,?,?,?)",
+                   [(t.target_id, *_ends(t.accepts), t.period_end, t.outcome_id,
+                     t.statement + 1 if t.statement is not None else None, t.decision) for t in data.statuses])
+
+
+def _ends(interval) -> tuple[float | None, float | None]:
+    """An interval's ends, NULL where unbounded."""
+    return tuple(x if math.isfinite(x) else None for x in (interval.lo, interval.hi))
+
+
 def _insert_relations(db: sqlite3.Connection, result: relations.Result) -> None:
     """The relations, their checks and what they imply, with the records each involves."""
-    def ends(interval):
-        return tuple(x if math.isfinite(x) else None for x in (interval.lo, interval.hi))
-
     def record(ident, table):
         return (ident, None) if table == "facts" else (None, ident)
 
@@ -156,13 +169,13 @@ def _insert_relations(db: sqlite3.Connection, result: relations.Result) -> None:
         app, outcome = check.application, check.now
         db.execute("INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    (number, app.relation.id, app.region, app.period, relations.subject_unit(app), check.arithmetic,
-                    *ends(outcome.observed), *ends(outcome.expected), outcome.deviation, outcome.tolerance,
+                    *_ends(outcome.observed), *_ends(outcome.expected), outcome.deviation, outcome.tolerance,
                     check.verdict, check.reason))
         db.executemany("INSERT INTO check_records VALUES (?,?,?,?)",
                        [(number, *record(r.id, r.table), role) for r, role in zip(app.records, app.roles)])
     for number, d in enumerate(result.derived, 1):
         db.execute("INSERT INTO derived VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   (number, d.relation, d.region, d.indicator, d.period, d.unit, *ends(d.value), d.formula,
+                   (number, d.relation, d.region, d.indicator, d.period, d.unit, *_ends(d.value), d.formula,
                     *(record(*d.record) if d.record else (None, None))))
         db.executemany("INSERT INTO derived_inputs VALUES (?,?,?,?)",
                        [(number, *record(ident, table), role) for ident, table, role in d.inputs])

@@ -264,19 +264,22 @@ def show(ctx, record_id):
 @format_options
 @click.pass_context
 def targets(ctx, region, fmt):
-    """Targets and plans beside their outcomes: met, missed, open."""
+    """Targets and plans beside their outcomes: met, missed, undetermined, not
+    yet due, or ended without an outcome in the dataset."""
     db = connect(_db_path(ctx))
     _check_id(db, "regions", region, "region")
     sql = ("select target_id as id, region_id as region, indicator_id as indicator, period, kind, target_value, "
-           "target_qualifier, unit, outcome_value, outcome_qualifier, status from target_outcomes "
+           "target_qualifier, unit, outcome_value, outcome_qualifier, outcome_stated, status from target_outcomes "
            + ("where region_id = ? " if region else "") + "order by region_id, indicator_id, period")
     rows = _rows(db, sql, (region,) if region else ())
-    columns = ["id", "region", "indicator", "period", "kind", "target_value", "target_qualifier", "unit", "outcome_value", "outcome_qualifier", "status"]
+    columns = ["id", "region", "indicator", "period", "kind", "target_value", "target_qualifier", "unit", "outcome_value",
+               "outcome_qualifier", "outcome_stated", "status"]
 
     def human(_, rows):
         return (["region", "indicator", "period", "kind", "target", "outcome", "status"],
                 [(r["region"], r["indicator"], r["period"], r["kind"], format_quantity(r["target_value"], r["unit"]),
-                  "" if r["outcome_value"] is None else format_quantity(r["outcome_value"], r["unit"]), r["status"]) for r in rows])
+                  format_quantity(r["outcome_value"], r["unit"]) if r["outcome_value"] is not None
+                  else f'"{r["outcome_stated"]}"' if r["outcome_stated"] else "", r["status"]) for r in rows])
 
     _emit(rows, columns, fmt, human=human)
 

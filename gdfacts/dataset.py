@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import cache, clause, coverage, lexicon, periods, relations, spec, strict_yaml
+from . import cache, clause, coverage, lexicon, outcomes, periods, relations, spec, strict_yaml
 from .problems import BuildFailed, Problem
 from .rules import citations as citation_rules
 from .rules import run as run_rules
@@ -129,6 +129,7 @@ class FileCheck:
     file_problems: list[Problem]  # of the file as a whole (YAML, keys, types)
     problems: list[Problem]  # of its records
     uncovered: list[tuple[int, str]] = field(default_factory=list)  # its article's numerals its citations leave
+    statements: list = field(default_factory=list)  # outcomes.Statement: targets met or missed, said in words
 
 
 _CONTEXT = None  # what worker processes need, inherited when they fork
@@ -152,6 +153,8 @@ class Dataset:
     records: list[tuple]  # Record.stored(): (table, row, citation rows)
     inputs: list[tuple[str, str]]  # (path, sha256) of every file read
     relations: relations.Result | None = None
+    statements: list = field(default_factory=list)  # outcomes.Statement
+    statuses: list = field(default_factory=list)  # outcomes.Status
 
 
 class _Checker:
@@ -160,6 +163,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.inputs: dict[str, str] = {}
         self.unreadable: set[str] = set()  # reference lists that could not be read: no follow-on problems
+        self.statements: list[outcomes.Statement] = []
 
     def problem(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
@@ -378,6 +382,7 @@ class _Checker:
             source.coverage_line = check.coverage_line
             self.problems.extend(check.problems)
             records.extend(check.records)
+            self.statements.extend(check.statements)
             for place, spans in check.covered.items():
                 covered.setdefault(place, []).extend(spans)
             if check.file_problems or check.problems:
@@ -446,10 +451,19 @@ class _Checker:
                 records.append(record.stored())
         for entry in doc.get("unrecorded", []):
             self.unrecorded(entry, rel, source_id, sources, covered)
+        known = {"region": regions, "indicator": indicators, "source": sources}
+        statements, outcome_problems = outcomes.read_statements(
+            doc.get("outcomes", []), rel, source_id, sources, self.lex,
+            lambda path, line, value, what: self.check_reference(path, line, value, known[what], what))
+        for entry in doc.get("outcomes", []):
+            for period in entry.get("periods", []):
+                if (why := periods.problem(period)) is not None:
+                    self.problem(rel, entry.line_of("periods"), f"period {why}")
+        self.problems.extend(outcome_problems)
         coverage_line = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
         uncovered = _uncovered(sources[source_id], covered, self.lex)
         return FileCheck(rel, source_id, doc.line_of("source"), coverage_line, records, covered, problems,
-                         self.problems, uncovered)
+                         self.problems, uncovered, statements)
 
     def record(self, entry, rel, default_source, sources, regions, indicators, vocab, covered) -> Record | None:
         ok = True
@@ -641,6 +655,10 @@ def load(root: Path | str) -> Dataset:
     sources = checker.sources(refs["sources"])
     records = checker.fact_files(sources, refs["regions"], refs["indicators"], vocab)
     related = checker.relations(records, refs["indicators"], lex) if not checker.unreadable else None
+    targets, facts = outcomes.from_stored(records, ROW_COLUMNS, CITATION_COLUMNS)
+    statuses, problems = outcomes.decide(targets, facts, checker.statements,
+                                         {ident: e.get("better") for ident, e in refs["indicators"].items()})
+    checker.problems.extend(problems)
     for rel in sorted((Path(root) / SEEDS_DIR).glob("*")):
         if rel.name == SEED_CHECKSUMS:
             checker.read_bytes(f"{SEEDS_DIR}/{rel.name}")
@@ -655,6 +673,8 @@ def load(root: Path | str) -> Dataset:
         records=records,
         inputs=sorted(checker.inputs.items()),
         relations=related,
+        statements=checker.statements,
+        statuses=statuses,
     )
 
 

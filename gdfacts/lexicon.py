@@ -22,6 +22,7 @@ UNITS_FILE = "data/units.yml"
 QUALIFIERS = ("exact", "approximately", "more_than", "at_least", "less_than", "at_most")
 STATED_BY = ("currency", "words", "number", "ordinal", "multiple")
 DIRECTIONS = ("up", "down")
+OUTCOMES = ("met", "missed")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,6 +68,7 @@ class Lexicon:
     year_before: frozenset = frozenset()
     year_after: frozenset = frozenset()
     not_numbers: tuple[str, ...] = ()
+    outcomes: dict[str, str] = field(default_factory=dict)  # words that say a target was met or missed
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cached(self, key: str, make):
@@ -152,6 +154,7 @@ _SECTIONS = {
     "year_before": ("list", None),
     "year_after": ("list", None),
     "not_numbers": ("list", None),
+    "outcomes": ("map", "outcome"),
 }
 
 
@@ -252,6 +255,8 @@ def _word_map(node, kind, section, problems) -> dict:
             problems.append(Problem(LEXICON_FILE, at, f"{section}: '{text}' is not one of: {', '.join(QUALIFIERS)}"))
         elif kind == "direction" and text not in DIRECTIONS:
             problems.append(Problem(LEXICON_FILE, at, f"{section}: '{text}' is not one of: {', '.join(DIRECTIONS)}"))
+        elif kind == "outcome" and text not in OUTCOMES:
+            problems.append(Problem(LEXICON_FILE, at, f"{section}: '{text}' is not one of: {', '.join(OUTCOMES)}"))
         elif kind == "period" and not _is_part(text):
             problems.append(Problem(LEXICON_FILE, at, f"{section}: '{text}' is not Q1-Q4, H1-H2 or a span of months like 01/09"))
         else:

@@ -110,9 +110,26 @@ UNRECORDED = {
     "reason": Field("text"),
 }
 
+OUTCOME_CITATION = {
+    "source": _id(required=False),
+    "line": Field("integer"),
+    "quote": Field("text"),
+    "stated": Field("text"),
+}
+
+OUTCOME = {
+    "region": _id(),
+    "indicator": _id(),
+    "periods": Field("texts"),
+    "period_basis": Field("text"),
+    "outcome": Field("text", True, re.compile(r"met|missed"), "met or missed"),
+    "citation": Field("map", item=OUTCOME_CITATION),
+}
+
 FACT_FILE = {
     "source": _id(),
     "records": Field("list", item=RECORD),
+    "outcomes": Field("list", required=False, item=OUTCOME),
     "unrecorded": Field("list", required=False, item=UNRECORDED),
 }
 

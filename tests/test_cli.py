@@ -100,7 +100,8 @@ def test_targets_beside_outcomes(db_path):
     rows = json.loads(run(db_path, "targets", "--region", "guangdong", "--json").output)
 
     missed = [r for r in rows if r["status"] == "missed"]
-    assert [(r["indicator"], r["period"], r["target_value"], r["outcome_value"]) for r in missed] == [("gdp_growth", "2024", 5.0, 3.5)]
+    assert [(r["indicator"], r["period"], r["target_value"], r["outcome_value"], r["outcome_stated"]) for r in missed] == [
+        ("gdp_growth", "2022", 5.5, None, "missed"), ("gdp_growth", "2024", 5.0, 3.5, "missed")]
 
 
 def test_query_with_named_parameters(db_path):

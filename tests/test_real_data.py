@@ -167,12 +167,13 @@ def test_guangdong_missed_its_2024_growth_target(db):
     assert row["status"] == "missed"
 
 
-def test_targets_without_an_outcome_are_open(db):
+def test_targets_without_an_outcome_are_due_or_ended_by_the_day(db):
     row = _one(db, "select * from target_outcomes where region_id = 'shenzhen' and indicator_id = 'gdp_growth' and period = '2025'")
 
     assert row["target_value"] == 5.5
     assert row["outcome_id"] is None
-    assert row["status"] == "open"
+    today = _one(db, "select date('now') as today")["today"]
+    assert row["status"] == ("ended_without_outcome" if row["period_end"] < today else "not_yet_due")
 
 
 def test_hedged_statements_keep_their_qualifier(db):
