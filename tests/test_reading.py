@@ -48,6 +48,8 @@ LEX = default()
         ("a million", "1000000", "count", None),
         ("sixty", "60", "count", None),
         ("half", "50", "percent", None),
+        ("more than a century", "100", "count", "more_than"),  # a number of years in one word
+        ("a decade", "10", "count", None),
         # Chinese
         ("14.16万亿元", "1.416e13", "CNY", None),
         ("13,324.02 亿元", "1.332402e12", "CNY", None),
@@ -189,6 +191,9 @@ def numerals(line):
     ("GUANGZHOU, Jan 15 (Xinhua) -- sixty projects, a million firms, more than half", ["sixty", "a million", "half"]),
     ("the first quarter of 2024 and the first half", []),
     ("5G base stations", []),
+    ("the past decade, for decades, for centuries", ["decade"]),
+    ("reporting for more than a century", ["a century", "century"]),  # both spans, inside "a century"
+    ("Copyright 2017-2018", []),  # copyright years are dates
 ])
 def test_coverage_sees_every_number_and_no_date(line, found):
     assert numerals(line) == found
