@@ -455,10 +455,6 @@ class _Checker:
         statements, outcome_problems = outcomes.read_statements(
             doc.get("outcomes", []), rel, source_id, sources, self.lex,
             lambda path, line, value, what: self.check_reference(path, line, value, known[what], what))
-        for entry in doc.get("outcomes", []):
-            for period in entry.get("periods", []):
-                if (why := periods.problem(period)) is not None:
-                    self.problem(rel, entry.line_of("periods"), f"period {why}")
         self.problems.extend(outcome_problems)
         coverage_line = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
         uncovered = _uncovered(sources[source_id], covered, self.lex)
@@ -590,7 +586,7 @@ class _Checker:
             return
         covered.setdefault((source_id, line), []).extend(spans)
 
-    def relations(self, records: list[tuple], indicators, lex) -> relations.Result | None:
+    def relations(self, records: list[relations.Record], indicators, lex) -> relations.Result | None:
         """The relations of data/relations.yml (when there is one) checked on the records."""
         if not (self.root / relations.RELATIONS_FILE).exists():
             return relations.Result([], [], [], [])
@@ -604,7 +600,7 @@ class _Checker:
         acknowledged = doc.get("acknowledged", [])
         read, problems = relations.read(doc.get("relations", []), acknowledged, indicators, lex.units)
         self.problems.extend(problems)
-        result = relations.check(read, acknowledged, relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
+        result = relations.check(read, acknowledged, records)
         self.problems.extend(result.problems)
         return result
 
@@ -654,8 +650,9 @@ def load(root: Path | str) -> Dataset:
     checker.indicators(refs["indicators"], vocab)
     sources = checker.sources(refs["sources"])
     records = checker.fact_files(sources, refs["regions"], refs["indicators"], vocab)
-    related = checker.relations(records, refs["indicators"], lex) if not checker.unreadable else None
-    targets, facts = outcomes.from_stored(records, ROW_COLUMNS, CITATION_COLUMNS)
+    as_related = relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, lex.units)
+    related = checker.relations(as_related, refs["indicators"], lex) if not checker.unreadable else None
+    targets, facts = outcomes.from_records(as_related)
     statuses, problems = outcomes.decide(targets, facts, checker.statements,
                                          {ident: e.get("better") for ident, e in refs["indicators"].items()})
     checker.problems.extend(problems)

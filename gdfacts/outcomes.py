@@ -25,6 +25,12 @@ from . import periods
 from .intervals import Interval
 from .lexicon import Lexicon, normal
 from .problems import Problem
+from .rules import citations as citation_rules
+from .rules import run as run_rules
+
+# The citation rules that hold for any quote (its line exists, it is on it, the
+# stated words are in it); the rest read a number, which an outcome has not.
+QUOTE_RULES_BEFORE_READING = citation_rules.QUOTE_RULES.index(citation_rules.stated_words_read_as_a_number)
 
 
 @dataclass
@@ -63,19 +69,18 @@ def read_statements(entries, rel: str, default_source: str, sources, lex: Lexico
         source_id = citation.get("source", default_source) if citation is not None else None
         if not ok or citation is None or not check_reference(rel, citation.line_of("source"), source_id, "source"):
             continue
-        lines = sources[source_id].lines
+        source = sources[source_id]
+        if not source.lines or None in (citation.get("line"), citation.get("quote"), citation.get("stated")):
+            continue
+        # the quote on its line and the stated words in it, by the citations' own rules
+        citing = citation_rules.Citing(citation, source.entry.get("seed"), source.lines, lex, {})
+        found = run_rules(citation_rules.QUOTE_RULES[:QUOTE_RULES_BEFORE_READING], citing)
+        wrong_periods = [why for period in entry.get("periods", []) if (why := periods.problem(period))]
+        problems += [Problem(rel, citation.line_of(key), message) for key, message in found]
+        problems += [Problem(rel, entry.line_of("periods"), f"period {why}") for why in wrong_periods]
+        if found or wrong_periods:
+            continue
         line, quote, stated = citation.get("line"), citation.get("quote"), citation.get("stated")
-        if not lines or None in (line, quote, stated):
-            continue
-        if not 1 <= line <= len(lines):
-            problems.append(Problem(rel, citation.line_of("line"), f"line {line} is not in {sources[source_id].entry.get('seed')}"))
-            continue
-        if quote not in lines[line - 1]:
-            problems.append(Problem(rel, citation.line_of("quote"), f'quote "{quote}" is not on line {line} of {sources[source_id].entry.get("seed")}'))
-            continue
-        if stated not in quote:
-            problems.append(Problem(rel, citation.line_of("stated"), f'stated words "{stated}" are not in the quote "{quote}"'))
-            continue
         said = lex.outcomes.get(normal(stated))
         if said is None:
             problems.append(Problem(rel, citation.line_of("stated"),
@@ -117,19 +122,12 @@ class Stored:
         return math.inf if self.qualifier in ("more_than", "at_least") else top
 
 
-def from_stored(records, row_columns, citation_columns) -> tuple[list[Stored], list[Stored]]:
-    """(targets, facts) of the stored records."""
-    col = {name: i for i, name in enumerate(row_columns)}
-    ccol = {name: i for i, name in enumerate(citation_columns)}
+def from_records(records) -> tuple[list[Stored], list[Stored]]:
+    """(targets, facts) of relations.records_of's records."""
     targets, facts = [], []
-    for table, row, citations in records:
-        qualifier = row[col["qualifier"]]
-        steps = [c[ccol["stated_step"]] * abs(c[ccol["correction_scale"]] or 1) for c in citations
-                 if c[ccol["stated_qualifier"]] == qualifier]
-        record = Stored(row[col["id"]], row[col["kind"]], row[col["region_id"]], row[col["indicator_id"]], row[col["period"]],
-                        row[col["unit"]], row[col["value"]], row[col["value_high"]], qualifier, min(steps, default=0.0),
-                        row[col["data_file"]], row[col["data_line"]])
-        (targets if table == "targets" else facts).append(record)
+    for r in records:
+        stored = Stored(r.id, r.kind, r.region, r.indicator, r.period, r.unit, r.value, r.high, r.qualifier, r.step, r.file, r.line)
+        (targets if r.table == "targets" else facts).append(stored)
     return targets, facts
 
 

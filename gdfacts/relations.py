@@ -36,6 +36,10 @@ MEMBERS = {
     "restatement": (),
 }
 RATE_UNITS = ("percent", "percentage_points")
+NOT_INDICATORS = ("currency", "equivalent", "band")  # members that are units or numbers
+# Members that are rates, each in its indicator's unit; the others are levels,
+# in whichever unit (CNY, USD ...) the application is for.
+RATE_ROLES = ("growth", "share", "difference", "minuend", "subtrahend")
 VERDICTS = ("holds", "undetermined", "resolved_by_correction", "acknowledged")
 # The changes `locate` tries on a value: a power of ten up to 10^4 either way
 # (万 read for 亿 is 10^4; billion for 亿, 10^-1) or a sign, on at most three
@@ -60,6 +64,10 @@ class Record:
     stated: Interval  # what its governing citation's words stand for, as stated
     citations: list[tuple[Interval, Interval, str]]  # (as corrected, as stated, "source:line")
     governing: int  # the citation whose words give the value's precision
+    value: float = 0.0
+    high: float | None = None
+    qualifier: str = "exact"
+    step: float = 0.0  # the governing citation's step, as corrected
     unit_min: float = float("-inf")
     unit_max: float = float("inf")
 
@@ -184,7 +192,7 @@ def read(entries, acknowledged, indicators: dict, units: dict) -> tuple[list[Rel
         if kind == "difference":
             members["subtrahend_period"] = entry.get("subtrahend_period", "same")
         for key in MEMBERS[kind]:
-            names = members[key] if key == "parts" else [members[key]] if key in ("total", "part", "whole", "share", "level", "growth", "difference", "minuend", "subtrahend", "rate") else []
+            names = members[key] if key == "parts" else [] if key in NOT_INDICATORS else [members[key]]
             for name in names:
                 if name not in indicators:
                     problem(entry, key, f"no indicator '{name}' in data/indicators.yml")
@@ -208,13 +216,12 @@ def _units_fit(entry, kind, members, indicators, units, problem) -> bool:
     if kind == "sum" and len(members["parts"]) < 2:
         problem(entry, "parts", "a sum has at least two parts")
         ok = False
-    rates = {"share": ["share"], "growth": ["growth"], "difference": ["difference", "minuend", "subtrahend"]}.get(kind, [])
-    for key in rates:
+    for key in (k for k in MEMBERS[kind] if k in RATE_ROLES):
         if unit(members[key]) not in RATE_UNITS:
             problem(entry, key, f"{key} '{members[key]}' is in {unit(members[key])}; a {kind}'s {key} is in percent or percentage points")
             ok = False
-    levels = {"sum": [members.get("total")] + list(members.get("parts") or []), "at_most": [members.get("part"), members.get("whole")],
-              "share": [members.get("part"), members.get("whole")], "growth": [members.get("level")]}.get(kind, [])
+    levels = [name for key in MEMBERS[kind] if key not in RATE_ROLES + NOT_INDICATORS + ("rate",)
+              for name in (members[key] if key == "parts" else [members[key]])]
     if len({unit(name) for name in levels}) > 1:
         problem(entry, "kind", f"the members of a {kind} are in one unit, not {', '.join(sorted({unit(n) for n in levels}))}")
         ok = False
@@ -261,7 +268,7 @@ def records_of(stored: list[tuple], row_columns, citation_columns, units: dict) 
         u = units.get(unit)
         out.append(Record(row[col["id"]], table, row[col["kind"]], row[col["region_id"]], row[col["indicator_id"]],
                           row[col["period"]], unit, row[col["data_file"]], row[col["data_line"]], now, stated, cited,
-                          governing[3] if governing else 0,
+                          governing[3] if governing else 0, value, high, qualifier, step,
                           float(u.low) if u else float("-inf"), float(u.high) if u else float("inf")))
     return out
 
@@ -282,9 +289,9 @@ def applications(relations: list[Relation], records: list[Record]) -> list[Appli
             apps += [Application(relation, r.region, r.period, r.unit, [_label(r.indicator, r.period)], ["record"], [r], i)
                      for r in records if len(r.citations) > 1 for i in range(len(r.citations)) if i != r.governing]
         elif relation.kind == "exchange_rate":
-            apps += _exchange_rate_applications(relation, by_key, by_indicator)
+            apps += _exchange_rate_applications(relation, by_key)
         else:
-            apps += _member_applications(relation, by_key, by_indicator)
+            apps += _member_applications(relation, by_indicator)
     return apps
 
 
@@ -303,7 +310,7 @@ def _members(relation: Relation) -> list[tuple[str, str, int]]:
     return [("difference", m["difference"], 0), ("minuend", m["minuend"], 0), ("subtrahend", m["subtrahend"], back)]
 
 
-def _member_applications(relation, by_key, by_indicator) -> list[Application]:
+def _member_applications(relation, by_indicator) -> list[Application]:
     members = _members(relation)
     anchors = set()
     for _, indicator, back in members:
@@ -314,14 +321,14 @@ def _member_applications(relation, by_key, by_indicator) -> list[Application]:
     apps = []
     for table, region, period in sorted(anchors):
         # the level members take the unit their records are in (CNY, USD ...); rates their own
-        level_units = sorted({r.unit for role, ind, back in members if role not in ("growth", "share", "difference", "minuend", "subtrahend")
+        level_units = sorted({r.unit for role, ind, back in members if role not in RATE_ROLES
                               for r in by_indicator.get(ind, []) if r.region == region and r.table == table})
         for unit in level_units or [None]:
             found, labels = [], []
             for role, indicator, back in members:
                 p = _shift(period, -back)
                 candidates = [r for r in by_indicator.get(indicator, []) if r.table == table and r.region == region and r.period == p
-                              and (role in ("growth", "share", "difference", "minuend", "subtrahend") or r.unit == unit)]
+                              and (role in RATE_ROLES or r.unit == unit)]
                 found.append(candidates[0] if candidates else None)
                 labels.append(_label(indicator, p))
             if sum(r is None for r in found) <= 1 and any(r is not None for r in found):
@@ -329,7 +336,7 @@ def _member_applications(relation, by_key, by_indicator) -> list[Application]:
     return apps
 
 
-def _exchange_rate_applications(relation, by_key, by_indicator) -> list[Application]:
+def _exchange_rate_applications(relation, by_key) -> list[Application]:
     m = relation.members
     pairs = []
     for (table, region, indicator, period, unit), r in sorted(by_key.items()):
@@ -393,7 +400,6 @@ def solve(kind: str, i: int, v: list[Interval]) -> Interval:
 
 
 FORMULAS = {
-    "sum": ("{1}", " + "),
     "growth": ["({1} ÷ {2} − 1) × 100", "{2} × (1 + {0} %)", "{1} ÷ (1 + {0} %)"],
     "share": ["{1} % × {2}", "{0} ÷ {2} × 100", "{0} ÷ {1} %"],
     "difference": ["{1} − {2}", "{0} + {2}", "{1} − {0}"],
@@ -531,7 +537,7 @@ def derive(apps: list[Application]) -> list[Derived]:
             indicator = _members(app.relation)[i][1]
             period = app.labels[i].rsplit(" ", 1)[1]
             unit = record.unit if record is not None else (
-                app.unit if app.roles[i] in ("total", "part", "whole", "level", "previous level") else app.relation.units[indicator])
+                app.relation.units[indicator] if app.roles[i] in RATE_ROLES else app.unit)
             table = next(r.table for r in app.records if r is not None)
             inputs = [(r.id, r.table, app.roles[j]) for j, r in enumerate(app.records) if j != i]
             out.append(Derived(app.relation.id, app.region, indicator, period, unit, table, interval, formula(app, i), inputs,
