@@ -30,12 +30,15 @@ check: $(BIN)/.installed
 serve: build
 	$(BIN)/gdfacts --db $(DB) serve --host $(HOST) --port $(PORT)
 
-# The browser test drives Debian's Chromium; install it when it is missing.
+# The browser test drives Debian's Chromium, and its screenshots show Chinese
+# with Debian's fonts-noto-cjk; install whichever is missing.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=; command -v chromium >/dev/null 2>&1 || missing=chromium; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	[ -z "$$missing" ] || { \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-	  echo "installing Debian's chromium for the browser test"; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; }
+	  echo "installing Debian's$$missing for the browser test"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; }
 
 test: $(BIN)/.installed-test chromium
 	$(BIN)/python -m pytest

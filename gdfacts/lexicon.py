@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from .problems import Problem
+from .problems import NOT_ONE_OF, USED_TWICE, Message, Problem
 
 LEXICON_FILE = "data/lexicon.yml"
 UNITS_FILE = "data/units.yml"
@@ -24,6 +24,22 @@ STATED_BY = ("currency", "words", "number", "ordinal", "multiple")
 DIRECTIONS = ("up", "down")
 OUTCOMES = ("met", "missed")
 ROOT = Path(__file__).resolve().parent.parent
+
+MESSAGES = (
+    Message("`has an unknown section 'x'` / `is missing the sections: ...` / `hedges must be a mapping of words to values` "
+            "(in data/lexicon.yml)",
+            "keep the sections of data/lexicon.yml and their shapes: add a word beside the others of its list",
+            r"has an unknown section '|is missing the sections: |must be a mapping (of sections|with 'before'|of words)"
+            r"|must be a list of words|must be one word|must map to one value"),
+    Message("`months: 'x' must be a whole number, not '...'` / `periods: '...' is not Q1-Q4, H1-H2 or a span of months`",
+            "give the word the value its section takes", r"must be a whole number, not '|' is not Q1-Q4"),
+    Message("`unit 'x' is stated by currency, so it needs the words that follow its numbers in 'after'` / "
+            "`unit 'x' accepts 'y', which is not a unit` (in data/units.yml)",
+            "give the unit its words, and accept only units of data/units.yml",
+            r"^unit '[^']*' (is stated by \w+, so it needs|accepts '[^']*', which is not a unit)"),
+    NOT_ONE_OF,
+    USED_TWICE,
+)
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,15 @@ from dataclasses import dataclass
 
 from . import periods
 from .intervals import Interval
-from .lexicon import Lexicon, normal
-from .problems import Problem
-from .rules import citations as citation_rules
-from .rules import run as run_rules
+from .problems import Message, Problem
 
-# The citation rules that hold for any quote (its line exists, it is on it, the
-# stated words are in it); the rest read a number, which an outcome has not.
-QUOTE_RULES_BEFORE_READING = citation_rules.QUOTE_RULES.index(citation_rules.stated_words_read_as_a_number)
 
+# The row of the README's table of errors for what this module reports.
+MESSAGES = (
+    Message("`says target T was met, but the actual ... says it was missed`",
+            "the statement or the actual is wrong, or covers other periods: fix its `periods`",
+            r"^says target \S+ was \w+, but the actual "),
+)
 
 @dataclass
 class Statement:
@@ -57,43 +57,6 @@ class Status:
     outcome_id: str | None  # the actual that decides, or is the closest to deciding
     statement: int | None  # index of the statement that decides
     decision: str | None  # met | missed | undetermined; None: no outcome in the dataset
-
-
-def read_statements(entries, rel: str, default_source: str, sources, lex: Lexicon, check_reference) -> tuple[list[Statement], list[Problem]]:
-    """A fact file's `outcomes`: each statement's quote on its line, its stated words an outcome word."""
-    statements, problems = [], []
-    for entry in entries:
-        ok = check_reference(rel, entry.line_of("region"), entry.get("region"), "region")
-        ok &= check_reference(rel, entry.line_of("indicator"), entry.get("indicator"), "indicator")
-        citation = entry.get("citation")
-        source_id = citation.get("source", default_source) if citation is not None else None
-        if not ok or citation is None or not check_reference(rel, citation.line_of("source"), source_id, "source"):
-            continue
-        source = sources[source_id]
-        if not source.lines or None in (citation.get("line"), citation.get("quote"), citation.get("stated")):
-            continue
-        # the quote on its line and the stated words in it, by the citations' own rules
-        citing = citation_rules.Citing(citation, source.entry.get("seed"), source.lines, lex, {})
-        found = run_rules(citation_rules.QUOTE_RULES[:QUOTE_RULES_BEFORE_READING], citing)
-        wrong_periods = [why for period in entry.get("periods", []) if (why := periods.problem(period))]
-        problems += [Problem(rel, citation.line_of(key), message) for key, message in found]
-        problems += [Problem(rel, entry.line_of("periods"), f"period {why}") for why in wrong_periods]
-        if found or wrong_periods:
-            continue
-        line, quote, stated = citation.get("line"), citation.get("quote"), citation.get("stated")
-        said = lex.outcomes.get(normal(stated))
-        if said is None:
-            problems.append(Problem(rel, citation.line_of("stated"),
-                                    f'"{stated}" is not a word that says a target was met or missed; the lexicon\'s are: '
-                                    + ", ".join(sorted(lex.outcomes))))
-            continue
-        if said != entry.get("outcome"):
-            problems.append(Problem(rel, entry.line_of("outcome"), f'the words "{stated}" say {said}, but the outcome is {entry.get("outcome")}'))
-            continue
-        for period in entry.get("periods", []):
-            statements.append(Statement(entry.get("region"), entry.get("indicator"), period, said, entry.get("period_basis"),
-                                        source_id, line, quote, stated, rel, entry.line))
-    return statements, problems
 
 
 @dataclass

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from . import periods, quantities
 from .intervals import Interval, total
-from .problems import Problem
+from .problems import Message, Problem
 
 RELATIONS_FILE = "data/relations.yml"
 # Each kind's members, as the keys of its entry: the first is the subject,
@@ -46,6 +46,26 @@ VERDICTS = ("holds", "undetermined", "resolved_by_correction", "acknowledged")
 # values at once.
 POWERS = (-4, -3, -2, -1, 1, 2, 3, 4)
 MOST_CHANGED = 3
+
+
+# The rows of the README's table of errors for what this module reports.
+MESSAGES = (
+    Message("`relation R does not hold for REGION PERIOD: ... Changing this value × 0.1 ...`",
+            "check the value against its article; if the article states it so, record the stated value with a correction "
+            "(its scale and reason); if nothing resolves it, acknowledge it in `data/relations.yml`",
+            r"^relation \S+ does not hold for "),
+    Message("`the acknowledgement at data/relations.yml:N is of a deviation of X, not this one`",
+            "the data changed: re-check it, and acknowledge the new deviation only if it is still right",
+            r"; the acknowledgement at \S+ is of a deviation of "),
+    Message("`acknowledges a violation of R for REGION PERIOD that the data does not show`",
+            "remove the acknowledgement: the relation holds now", r"^acknowledges a violation of "),
+    Message("`a relation of kind sum names its total` / `has no 'x'; its members are ...` / `no relation 'x' above` / ...",
+            "declare the relation with its kind's members, in units that kind relates (see How the numbers are checked "
+            "against each other)",
+            r"^(relation id '[^']*' is used twice|a relation of kind \w+ (names its|has no)|no relation '[^']*' above"
+            r"|a sum has at least two parts|\w+ '[^']*' is in \w+; a \w+'s|the members of a \w+ are in one unit"
+            r"|\w+ '[^']*' is not a currency in|band is a factor above 1)"),
+)
 
 
 @dataclass
@@ -196,6 +216,8 @@ def read(entries, acknowledged, indicators: dict, units: dict) -> tuple[list[Rel
             for name in names:
                 if name not in indicators:
                     problem(entry, key, f"no indicator '{name}' in data/indicators.yml")
+                    ok = False
+                elif indicators[name].get("unit") is None:  # reported at the indicator
                     ok = False
         if ok:
             ok = _units_fit(entry, kind, members, indicators, units, problem)

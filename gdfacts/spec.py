@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from . import periods
-from .problems import Problem
+from .problems import Message, Problem
 from .strict_yaml import Mapping, Node, Scalar, Sequence
 
 # Every pattern must match the whole value (re.fullmatch): "2023\n" is not a year.
@@ -28,6 +28,27 @@ LARGEST_NUMBER = Decimal("1e30")
 # the line and paragraph separators, and the bidirectional overrides that
 # make a terminal or a page show text other than what is stored.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+# Every message below starts with what is read ("record 'value': ", "fact file: ").
+MESSAGES = (
+    Message("`has an unknown key 'x'; known keys: ...`", "a typo, or a key in the wrong place", r": has an unknown key '"),
+    Message("`is missing the key 'x'`", "add it", r": is missing the key '"),
+    Message("`is empty; it is required` / `is empty` / `is an empty list`", "give it a value, or remove an optional key",
+            r": is (empty|an empty list)"),
+    Message("`must be a mapping of keys to values` / `must be a list` / `must be a single value, not a list`",
+            "the YAML has another shape than the key takes: compare with an entry that builds (look for a stray `-` or a missing indent)",
+            r": must be (a mapping|a list|a single value)"),
+    Message("`'2023' is read as a number by YAML; put it in quotes`",
+            "write `'2023'`: other YAML readers would not read it as text", r"' is read as [\w ]+ by YAML; put it in quotes"),
+    Message("`'6' is in quotes, so it is text`", "write numbers without quotes", r"' is in quotes, so it is text"),
+    Message("`'x' is not of the form expected: ...`", "write it in the form the message gives (ids are lower-case, periods ISO 8601)",
+            r"' is not of the form expected: "),
+    Message("`'six' is not a number` / `is not a whole number` / `is not a boolean` / `is too large to be a value here`",
+            "write digits (6, 5.5, 3.46e12), a whole number for a line, true or false for a boolean",
+            r"' is not a (number|whole number|boolean)|' is too large to be a value here"),
+    Message("`holds the control character U+XXXX`", "remove it (often an escape such as `\\e` or `\\0` in double quotes)",
+            r"' holds the control character U\+"),
+)
 
 
 def forbidden_character(text: str) -> str | None:

@@ -16,13 +16,32 @@ from dataclasses import dataclass, field
 import yaml
 import yaml.resolver
 
-from .problems import Problem
+from .problems import Message, Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 MAX_DEPTH = 32  # curated files nest five levels; anything far deeper is not a data file
+
+NOT_UTF8 = Message("`starts with a byte-order mark` / `is not UTF-8`", "save the file as UTF-8 without BOM",
+                   r"starts with a byte-order mark|is not UTF-8 \(")
+MESSAGES = (
+    Message("`is not well-formed YAML: ...`", "fix the syntax at that line (indentation, an unclosed bracket or quote)",
+            r"^is not well-formed YAML: "),
+    Message("`gives the key 'x' twice`", "keep one", r"^gives the key '[^']*' twice"),
+    Message("`uses the tag ...` / `defines the anchor ...` / `uses the alias ...` / `uses the merge key <<`",
+            "write values out plainly; tags, anchors, aliases and merge keys are refused",
+            r"^(uses the tag|defines the anchor|uses the alias|uses the merge key)"),
+    NOT_UTF8,
+    Message("`holds the character U+0000, which YAML does not allow`", "remove the control character (often pasted from a PDF)",
+            r"^holds the character U\+[0-9A-F]+, which YAML does not allow"),
+    Message(f"`nests more than {MAX_DEPTH} levels deep`", "a data file nests five levels; look for unbalanced brackets",
+            r"^nests more than \d+ levels deep"),
+    Message("`holds more than one YAML document`", "keep one document per file: remove the `---` and what follows, or merge it",
+            r"^holds more than one YAML document"),
+    Message("`has a key that is not plain text`", "keys are plain words, such as `value:`", r"^has a key that is not plain text"),
+)
 
 
 @dataclass

@@ -1,6 +1,7 @@
-"""The rules for one citation: its quote is on its line, and the words on
-that line, read in their clause, give the record's value, sign, unit, hedge
-and period; or the citation says why the source is wrong."""
+"""The rules for one citation: its source is known, its quote is on its
+line, and the words on that line, read in their clause, give the record's
+value, sign, unit, hedge and period; or the citation says why the source is
+wrong. And for one entry of `unrecorded`: its text, a number, is on its line."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import clause, coverage, periods, quantities
-from ..lexicon import Lexicon
+from ..lexicon import Lexicon, normal
+from ..problems import NOT_ONE_OF, Message
+from . import UNKNOWN_REFERENCE, chain, explained, reference_is_known
 
 MAX_LINE_SHOWN = 300
 
 
 @dataclass
 class Citing:
-    """One citation being checked, and what the earlier rules found."""
+    """One citation (or unrecorded entry) being checked, and what the earlier rules found."""
 
     entry: object  # spec.Entry of the citation
-    seed: str
-    lines: list[str]
+    path: str  # the fact file
+    source_id: str  # the source it names, or its fact file's
+    sources: dict  # every source (dataset.Source) by id
+    unreadable: frozenset  # the reference lists that could not be read
     lex: Lexicon
     qualifiers: dict  # the qualifier vocabulary
     value: Decimal | None = None  # the record's, when the record itself is sound
@@ -35,11 +40,26 @@ class Citing:
     reading: clause.Reading | None = None
     qualifier: str = "exact"
     covered: list = field(default_factory=list)
+    outcome: str | None = None  # met | missed, what a statement's words say
 
     def get(self, key, default=None):
         return self.entry.get(key, default)
 
+    @property
+    def lines(self) -> list[str]:
+        return self.sources[self.source_id].lines
 
+    @property
+    def seed(self) -> str:
+        return self.sources[self.source_id].entry.get("seed")
+
+
+@explained(UNKNOWN_REFERENCE)
+def source_is_known(c: Citing):
+    yield from reference_is_known("source", c.source_id, c.sources, "source", c.unreadable)
+
+
+@explained(Message("`line N is not in ..., which has lines 1 to M`", "fix the line number", r"^line -?\d+ is not in \S+, which has lines 1 to"))
 def cited_line_exists(c: Citing):
     line = c.get("line")
     if not 1 <= line <= len(c.lines):
@@ -48,6 +68,8 @@ def cited_line_exists(c: Citing):
         c.text = c.lines[line - 1]
 
 
+@explained(Message("`quote \"...\" is not on line N of ...; it is on line K; the line reads: ...`",
+                   "fix the line number or the quote (copy it exactly, curly quotes included)", r'^quote ".*" is not on line \d+ of '))
 def quote_is_on_cited_line(c: Citing):
     quote, line = c.get("quote"), c.get("line")
     if quote not in c.text:
@@ -56,6 +78,8 @@ def quote_is_on_cited_line(c: Citing):
         yield "quote", f'quote "{quote}" is not on line {line} of {c.seed}{hint}; the line reads: {shown(c.text)}'
 
 
+@explained(Message('`stated words "..." are not in the quote`', "the stated words must be part of the quote",
+                   r'^stated words ".*" are not in the quote'))
 def stated_words_are_in_quote(c: Citing):
     quote, stated = c.get("quote"), c.get("stated")
     c.offset = quote.find(stated)
@@ -67,6 +91,15 @@ def stated_words_are_in_quote(c: Citing):
     c.span = (start, start + len(stated))
 
 
+@explained(
+    Message("`cannot read a number in '...': the word 'x' is not in the lexicon (understood: ...)`",
+            "state the number as the article does; add the word to `data/lexicon.yml` if it is how numbers are worded, "
+            "or list the number under `unrecorded`", r"; state the number as the article does"),
+    Message('`the stated words "..." begin inside "..."` / `end inside` / `leave out "yuan" after them`',
+            "widen the stated words to the whole number and its unit", r'^the stated words ".*" (begin|end|leave out)'),
+    Message('`the stated words "..." are one end of a range`', "state the whole range, and give `value` and `value_high`",
+            r'^the stated words ".*" are one end of a range'),
+)
 def stated_words_read_as_a_number(c: Citing):
     try:
         c.reading = clause.read(c.text, *c.span, c.lex)
@@ -76,6 +109,9 @@ def stated_words_read_as_a_number(c: Citing):
         yield "stated", f"{e}; state the number as the article does, e.g. '3.46 trillion yuan', '5.5 per cent', '14.16万亿元', 'first'"
 
 
+@explained(Message('`the words "..." state percent, not CNY`',
+                   "the words name another unit than the record's: fix the record's unit (or indicator), or the stated words",
+                   r'^the words ".*" state [\w ]+, not \w+$'))
 def unit_is_what_the_words_state(c: Citing):
     units = c.reading.units
     accepted = {c.unit, *c.lex.units[c.unit].accepts} if c.unit in c.lex.units else {c.unit}
@@ -83,12 +119,15 @@ def unit_is_what_the_words_state(c: Citing):
         yield "stated", f'the words "{c.get("stated")}" state {" or ".join(sorted(units))}, not {c.unit}'
 
 
+@explained(NOT_ONE_OF)
 def qualifier_is_known(c: Citing):
     c.qualifier = c.get("qualifier", c.record_qualifier)
     if c.qualifier not in c.qualifiers:
         yield "qualifier", f"qualifier '{c.qualifier}' is not one of: {', '.join(c.qualifiers)}"
 
 
+@explained(Message('`... make this more_than, but the qualifier is exact` / `nothing around "..." on line N says ...`',
+                   "make the qualifier match the words", r'make this \w+, but the qualifier is|^nothing around ".*" on line \d+ says'))
 def qualifier_is_what_the_words_say(c: Citing):
     hedge = c.reading.qualifier
     words = _words_read(c)
@@ -98,6 +137,8 @@ def qualifier_is_what_the_words_say(c: Citing):
         yield "stated", f'nothing around "{c.get("stated")}" on line {c.get("line")} says {c.qualifier}; quote the words that do'
 
 
+@explained(Message('`line N says "down" with "...": a fall, so the value is -X, not X`',
+                   "make the value negative (or correct it, with the reason)", r'^line \d+ says ".*" with ".*": a (fall|rise), so the value is'))
 def sign_is_what_the_words_say(c: Citing):
     if c.get("correction") is not None:
         return
@@ -112,6 +153,9 @@ def sign_is_what_the_words_say(c: Citing):
                          f'{number(r.value)}, not {number(c.value)}')
 
 
+@explained(Message('`line N gives "..." for "first quarter", but the period is 2024`',
+                   "the clause (or a heading clause such as \"1—8月，\") names a part of the year: use it as the period "
+                   "(`2024-Q1`), or say in `period_basis` why not", r'^line \d+ gives ".*" for ".*", but the period is'))
 def period_is_what_the_clause_says(c: Citing):
     """A number in a clause that names a part of the year ("in the first
     quarter", 上半年) is for that part, unless period_basis says otherwise."""
@@ -126,6 +170,9 @@ def period_is_what_the_clause_says(c: Citing):
                          "or say in period_basis why it is otherwise")
 
 
+@explained(Message('`the words "..." state a range ...` / `state one number, but the record has value_high X`',
+                   "give the record `value` (low) and `value_high` (high), or no `value_high` for one number",
+                   r'^the words ".*" state (a range|one number, but the record has value_high)'))
 def range_is_what_the_words_say(c: Citing):
     if c.get("correction") is not None:
         return
@@ -136,6 +183,20 @@ def range_is_what_the_words_say(c: Citing):
         yield "stated", f'the words "{c.get("stated")}" state one number, but the record has value_high {number(c.high)}'
 
 
+@explained(
+    Message('`the words "..." give X, but the value is Y`', "fix the value, or record a correction with its reason",
+            r'^the words ".*" give .*, but the value is'),
+    Message('`the words "..." round to within X of Y`',
+            "a rounded restatement must agree with the record within its digits' precision", r'^the words ".*" round to within'),
+    Message('`the words "..." say more than X, which the value Y is not`', "a bound must hold for the record's value",
+            r'^the words ".*" say (more than|at least|less than|at most) .*, which the value'),
+    Message('`the words "..." already give X; remove the correction`', "the correction corrects nothing",
+            r'^the words ".*" already give .*; remove the correction'),
+    Message("`× scale ... = X, not the value Y`", "the scale and the value disagree", r"× scale \S+ = \S+, not the value"),
+    Message("`... (the value × 0.001 would agree: a scale error in the value, or in the source)`",
+            "find which figure is mis-scaled, the record's or the article's, and correct it (with the reason if it is the article's)",
+            r"\(the value × \S+ would agree: a scale error"),
+)
 def value_is_what_the_words_say(c: Citing):
     r = c.reading
     correction = c.get("correction")
@@ -210,17 +271,48 @@ def _shown_value(value, high) -> str:
     return f"{number(value)} to {number(high)}" if high is not None else number(value)
 
 
+@explained(Message('`"..." is not a word that says a target was met or missed; the lexicon\'s are: ...`',
+                   "quote the words that say it, or add them to the lexicon's `outcomes`",
+                   r'^".*" is not a word that says a target was met or missed'))
+def stated_words_say_an_outcome(c: Citing):
+    c.outcome = c.lex.outcomes.get(normal(c.get("stated")))
+    if c.outcome is None:
+        yield "stated", (f'"{c.get("stated")}" is not a word that says a target was met or missed; the lexicon\'s are: '
+                         + ", ".join(sorted(c.lex.outcomes)))
+
+
+@explained(Message('`"..." is not on line N; the line reads: ...`', "copy the text of the number exactly from that line",
+                   r'^".*" is not on line \d+; the line reads: '))
+def unrecorded_text_is_on_its_line(c: Citing):
+    text, line = c.get("text"), c.get("line")
+    c.covered = coverage.spans_of(text, c.text)
+    if not c.covered:
+        yield "text", f'"{text}" is not on line {line}; the line reads: {shown(c.text)}'
+
+
+@explained(Message('`"..." holds no number; remove it from unrecorded`', "an `unrecorded` entry must hold a number",
+                   r'^".*" holds no number; remove it from unrecorded'))
+def unrecorded_text_holds_a_number(c: Citing):
+    if not coverage.numerals(c.get("text"), c.lex):
+        yield "text", f'"{c.get("text")}" holds no number; remove it from unrecorded'
+
+
+# The source a citation or an unrecorded entry names (its fact file's by default).
+SOURCE_RULES = chain("cited source", source_is_known)
+
 # Whether the quote stands on its line and its stated words can be read there:
 # checked for every citation, even of a record with problems of its own.
-QUOTE_RULES = [
+QUOTE_RULES = chain(
+    "quote",
     cited_line_exists,
     quote_is_on_cited_line,
     stated_words_are_in_quote,
     stated_words_read_as_a_number,
-]
+)
 
 # Whether the words give the record's value: checked once the record is sound.
-VALUE_RULES = [
+VALUE_RULES = chain(
+    "value",
     unit_is_what_the_words_state,
     qualifier_is_known,
     qualifier_is_what_the_words_say,
@@ -228,7 +320,24 @@ VALUE_RULES = [
     period_is_what_the_clause_says,
     range_is_what_the_words_say,
     value_is_what_the_words_say,
-]
+)
+
+# Whether a statement of an outcome stands on its line and says met or missed.
+STATEMENT_QUOTE_RULES = chain(
+    "outcome quote",
+    cited_line_exists,
+    quote_is_on_cited_line,
+    stated_words_are_in_quote,
+    stated_words_say_an_outcome,
+)
+
+# Whether an entry of unrecorded names a number on its line.
+UNRECORDED_RULES = chain(
+    "unrecorded",
+    cited_line_exists,
+    unrecorded_text_is_on_its_line,
+    unrecorded_text_holds_a_number,
+)
 
 
 def shown(text: str) -> str:
