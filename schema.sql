@@ -247,7 +247,7 @@ CREATE TABLE checks (
     expected_low  REAL,
     expected_high REAL,
     deviation     REAL,          -- observed − expected, midpoint to midpoint; NULL when either is a bound
-    tolerance     REAL,          -- what the stated digits leave open: half the two widths
+    tolerance     REAL,          -- what the stated digits (and a growth base's revision band) leave open: half the two widths
     verdict       TEXT NOT NULL CHECK (verdict IN ('holds', 'undetermined', 'resolved_by_correction', 'acknowledged')),
     reason        TEXT,
     CHECK ((verdict IN ('resolved_by_correction', 'acknowledged')) = (reason IS NOT NULL))

@@ -30,20 +30,20 @@ MEMBERS = {
     "sum": ("total", "parts"),
     "at_most": ("part", "whole"),
     "share": ("part", "share", "whole"),
-    "growth": ("growth", "level"),
+    "growth": ("growth", "level", "revision"),
     "difference": ("difference", "minuend", "subtrahend"),
     "exchange_rate": ("currency", "equivalent", "rate", "band"),
     "restatement": (),
 }
 RATE_UNITS = ("percent", "percentage_points")
-NOT_INDICATORS = ("currency", "equivalent", "band")  # members that are units or numbers
+NOT_INDICATORS = ("currency", "equivalent", "band", "revision")  # members that are units or numbers
 # Members that are rates, each in its indicator's unit; the others are levels,
 # in whichever unit (CNY, USD ...) the application is for.
 RATE_ROLES = ("growth", "share", "difference", "minuend", "subtrahend")
 VERDICTS = ("holds", "undetermined", "resolved_by_correction", "acknowledged")
 # The changes `locate` tries on a value: a power of ten up to 10^4 either way
-# (万 read for 亿 is 10^4; billion for 亿, 10^-1) or a sign, on at most three
-# values at once.
+# (万 read for 亿 is 10^4; billion for 亿, 10^-1) or, for a rate, a sign, on
+# at most three values at once.
 POWERS = (-4, -3, -2, -1, 1, 2, 3, 4)
 MOST_CHANGED = 3
 
@@ -64,7 +64,7 @@ MESSAGES = (
             "against each other)",
             r"^(relation id '[^']*' is used twice|a relation of kind \w+ (names its|has no)|no relation '[^']*' above"
             r"|a sum has at least two parts|\w+ '[^']*' is in \w+; a \w+'s|the members of a \w+ are in one unit"
-            r"|\w+ '[^']*' is not a currency in|band is a factor above 1)"),
+            r"|\w+ '[^']*' is not a currency in|band is a factor above 1|revision is a fraction)"),
 )
 
 
@@ -255,6 +255,9 @@ def _units_fit(entry, kind, members, indicators, units, problem) -> bool:
         if members["band"] <= 1:
             problem(entry, "band", "band is a factor above 1 (1.25: a quarter either way)")
             ok = False
+    if kind == "growth" and not 0 <= members["revision"] < 1:
+        problem(entry, "revision", "revision is a fraction from 0 up to 1 (0.05: the base revised by up to 5 % either way)")
+        ok = False
     return ok
 
 
@@ -391,7 +394,10 @@ def describe(relation: Relation) -> str:
                 f"within a factor of {m['band']} of the other pairs' median")
     labels = [f"{ind}{' (previous year)' if back else ''}" for _, ind, back in _members(relation)]
     app = Application(relation, "", "", "", labels, [], [])
-    return f"{labels[0]} {'≤' if kind == 'at_most' else '='} {formula(app, 0).removeprefix('at most ')}"
+    text = f"{labels[0]} {'≤' if kind == 'at_most' else '='} {formula(app, 0).removeprefix('at most ')}"
+    if kind == "growth":
+        text += f", its base within {float(m['revision']) * 100:g} % of {labels[2]} as published"
+    return text
 
 
 def _label(indicator: str, period: str, unit: str | None = None) -> str:
@@ -460,10 +466,20 @@ def evaluate(app: Application, view) -> Outcome:
         median, band = statistics.median(mids), float(app.relation.members["band"])
         expected = Interval(median / band, median * band)
     else:
-        values = [view(r) for r in app.records]
+        values = [revised(app, i, view(r)) for i, r in enumerate(app.records)]
         observed, expected = values[0], solve(kind, 0, values)
     undetermined = observed.anything or expected.anything or (kind == "exchange_rate" and not observed.bounded)
     return Outcome(observed, expected, undetermined or observed.meets(expected), undetermined)
+
+
+def revised(app: Application, i: int, interval: Interval) -> Interval:
+    """A growth rate's base is the previous year's level as since revised: the
+    level as first published (member 2) stands for anything within the
+    relation's revision band of it, and so does a level derived for it."""
+    if app.relation.kind != "growth" or i != 2:
+        return interval
+    r = float(app.relation.members["revision"])
+    return interval * Interval(1 / (1 + r), 1 + r)
 
 
 def _moved(interval: Interval, view, record: Record) -> Interval:
@@ -549,11 +565,11 @@ def derive(apps: list[Application]) -> list[Derived]:
                 continue  # two bounds imply no rate
             out.append(Derived(app.relation.id, app.region, rate, app.period, app.relation.units[rate], a.table, view(a) / view(b), formula(app, 0), [(a.id, a.table, "currency"), (b.id, b.table, "equivalent")], None))
             continue
-        values = [view(r) if r is not None else None for r in app.records]
+        values = [revised(app, i, view(r)) if r is not None else None for i, r in enumerate(app.records)]
         for i, record in enumerate(app.records):
             if any(v is None for j, v in enumerate(values) if j != i):
                 continue
-            interval = solve(kind, i, values)
+            interval = revised(app, i, solve(kind, i, values))
             if interval.anything:
                 continue
             indicator = _members(app.relation)[i][1]
@@ -562,7 +578,9 @@ def derive(apps: list[Application]) -> list[Derived]:
                 app.relation.units[indicator] if app.roles[i] in RATE_ROLES else app.unit)
             table = next(r.table for r in app.records if r is not None)
             inputs = [(r.id, r.table, app.roles[j]) for j, r in enumerate(app.records) if j != i]
-            out.append(Derived(app.relation.id, app.region, indicator, period, unit, table, interval, formula(app, i), inputs,
+            shown_formula = formula(app, i) + (f", the base within {float(app.relation.members['revision']) * 100:g} % of "
+                                               f"{app.labels[2]} as published" if kind == "growth" else "")
+            out.append(Derived(app.relation.id, app.region, indicator, period, unit, table, interval, shown_formula, inputs,
                                (record.id, record.table) if record is not None else None))
     return out
 
@@ -603,7 +621,7 @@ def _changes(record: Record) -> list[float]:
         changed = record.now.scaled(10.0 ** power)
         if record.unit_min <= changed.lo and changed.hi <= record.unit_max:
             out.append(10.0 ** power)
-    if record.unit_min < 0:
+    if record.unit in RATE_UNITS:  # a lost "down" flips a rate; a level's sign is not how levels go wrong
         out.append(-1.0)
     return out
 
@@ -682,12 +700,19 @@ def arithmetic(app: Application, outcome: Outcome) -> str:
     elif app.relation.kind == "exchange_rate":
         text = (f"{formula(app, 0)} = {shown_interval(outcome.observed, unit)}; the other pairs imply "
                 f"{shown_interval(outcome.expected, unit)} (their median within a factor of {app.relation.members['band']}) [{members}]")
+        if not outcome.observed.bounded:
+            text = f"{formula(app, 0)} gives no rate: both figures are bounds [{members}]"
     else:
         text = (f"{app.labels[0]} is {shown_interval(outcome.observed, unit)}, and {formula(app, 0)} gives "
                 f"{shown_interval(outcome.expected, unit)} [{members}]")
+    allowed = "the stated digits"
+    if app.relation.kind == "growth":
+        revision = app.relation.members["revision"]
+        text += f" (the base as revised: within {float(revision) * 100:g} % of {app.labels[2]})"
+        allowed += " and the revision band"
     if outcome.deviation is not None:
         text += (f"; deviation {outcome.deviation:.3g} ({shown(outcome.deviation, unit)}), "
-                 f"where the stated digits allow {shown(outcome.tolerance, unit)}")
+                 f"where {allowed} allow {shown(outcome.tolerance, unit)}")
     return text
 
 

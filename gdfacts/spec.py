@@ -223,6 +223,7 @@ RELATION = {
     "equivalent": Field("text", required=False),
     "rate": _id(required=False),
     "band": Field("number", required=False),
+    "revision": Field("number", required=False),
 }
 
 ACKNOWLEDGED = {

@@ -116,6 +116,23 @@ def test_an_error_injected_consistently_is_flagged_by_its_relation(tmp_path, cap
     assert "every citation verified" not in err
 
 
+def test_a_growth_rate_against_a_revised_base_holds_within_the_revision_band(tmp_path, capsys):
+    """8.30 trillion, up 0.3 percent, from 8.20 trillion as first published: the base was revised by 1 %."""
+    mini = relations_dataset(tmp_path)
+    inject(tmp_path, "8.28 trillion", "8.20 trillion", ("8.28e12", "8.20e12"))
+    code, _, err = mini.build(capsys)
+    assert code == 0, err
+    verdict, arithmetic = sqlite3.connect(mini.db).execute(
+        "select verdict, arithmetic from checks where relation_id = 'trade_growth_levels'").fetchone()
+    assert verdict == "holds"
+    assert "the base as revised: within 5 % of trade 2022" in arithmetic
+    # without the band, the same figures are a violation
+    relations_file = tmp_path / "data/relations.yml"
+    relations_file.write_text(relations_file.read_text(encoding="utf-8").replace("revision: 0.05", "revision: 0"), encoding="utf-8")
+    code, _, err = mini.build(capsys)
+    assert code == 1 and "relation trade_growth_levels does not hold for guangdong 2023" in err
+
+
 def test_a_restatement_that_disagrees_is_refused_at_its_citation(tmp_path, capsys):
     mini = relations_dataset(tmp_path)
     inject(tmp_path, "13.6 trillion", "16.3 trillion")
@@ -184,11 +201,13 @@ def test_an_acknowledgement_of_nothing_is_refused(tmp_path, capsys):
     ("{id: x, kind: ratio, why: w}", "kind 'ratio' is not one of"),
     ("{id: x, kind: sum, total: trade, why: w}", "a relation of kind sum names its parts"),
     ("{id: x, kind: sum, total: trade, parts: [exports, importz], why: w}", "no indicator 'importz'"),
-    ("{id: x, kind: growth, level: trade, growth: exports, why: w}", "is in CNY; a growth's growth is in percent"),
+    ("{id: x, kind: growth, level: trade, growth: exports, revision: 0.05, why: w}", "is in CNY; a growth's growth is in percent"),
     ("{id: x, kind: sum, total: trade, parts: [exports, trade_growth], why: w}", "the members of a sum are in one unit"),
     ("{id: x, kind: exchange_rate, currency: CNY, equivalent: percent, rate: exchange_rate_usd, band: 1.25, why: w}",
      "equivalent 'percent' is not a currency"),
     ("{id: x, kind: at_most, part: exports, whole: trade, total: trade, why: w}", "a relation of kind at_most has no 'total'"),
+    ("{id: x, kind: growth, level: trade, growth: trade_growth, why: w}", "a relation of kind growth names its revision"),
+    ("{id: x, kind: growth, level: trade, growth: trade_growth, revision: 5, why: w}", "revision is a fraction from 0 up to 1"),
 ])
 def test_a_relation_that_cannot_apply_is_refused_at_its_line(tmp_path, capsys, entry, message):
     mini = relations_dataset(tmp_path)

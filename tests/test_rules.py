@@ -563,6 +563,17 @@ def test_an_indicator_without_its_unit_is_reported_there_alone(tmp_path):
     mini.edit(INDICATORS, "  description: Growth of GDP.\n  unit: percent\n", "  description: Growth of GDP.\n")
     mini.edit(F, RECORD_1, "    kind: actual\n    unit: percent\n    value: 6\n")
     mini.write("data/relations.yml", "relations:\n  - id: gdp_grows\n    kind: growth\n    why: a level and its growth\n"
-                                     "    growth: gdp_growth\n    level: gdp\n")
+                                     "    growth: gdp_growth\n    level: gdp\n    revision: 0.05\n")
 
     assert [str(p) for p in problems_of(mini.root)] == [f"{INDICATORS}:7: indicator: is missing the key 'unit'"]
+
+
+def test_the_locator_proposes_a_sign_for_a_rate_but_never_for_a_level(tmp_path):
+    """Trade above GDP: a power of ten on either may explain it; a negative trade would not be a reading of anything."""
+    mini = make_mini(tmp_path)
+    relations(AT_MOST, part="trade", whole="gdp")(mini)
+
+    messages = [p.message for p in problems_of(mini.root)]
+    assert messages and all("relation trade_within_gdp does not hold" in m for m in messages)
+    assert all("shenzhen-gdp-2023-actual × 10 " in m or "this value × 10 " in m for m in messages), messages
+    assert not any("(the sign)" in m for m in messages), messages
