@@ -207,7 +207,7 @@ RELATION = {
     "id": _id(),
     "kind": Field("text"),
     "why": Field("text"),
-    # the members, by kind (relations.py says which each kind needs)
+    # the members, by kind (relations/declared.py says which each kind needs)
     "total": _id(required=False),
     "parts": Field("texts", required=False),
     "part": _id(required=False),
