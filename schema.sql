@@ -219,7 +219,7 @@ CREATE TABLE target_status (
 ) STRICT;
 
 -- Relations between records, their checks and what they imply --------------
--- data/relations.yml declares the relations (relations.py applies them); the
+-- data/relations.yml declares the relations (gdfacts/relations/ applies them); the
 -- build checks each on every region and period it finds records for, on
 -- what the stated words allow: a figure stated as exact or approximate
 -- stands for anything within half a step of its last digit, a bound for
