@@ -12,7 +12,6 @@ import stat
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import click
 
@@ -21,7 +20,8 @@ from . import output, search_text
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
 DEFAULT_DB = ROOT / "guangdong_facts.db"
-DEFAULT_TIME_LIMIT_MS = 1000
+DEFAULT_TIME_LIMIT_MS = 1000  # for `query`'s SQL, as Datasette's sql_time_limit_ms
+COMMAND_TIME_LIMIT_MS = 10_000  # for the other commands' own SQL: about 2 s at 100,000 records
 MAX_TIME_LIMIT_MS = 600_000  # ten minutes: every query is bounded, a patient one too
 # The tables every command reads; a file without them is not a guangdong-facts database.
 OUR_TABLES = ("facts", "targets", "citations", "sources", "regions", "indicators")
@@ -96,7 +96,7 @@ def connect(path: Path, time_limit_ms: int = DEFAULT_TIME_LIMIT_MS) -> sqlite3.C
         raise _not_ours(path, str(e))
     missing = [name for name in OUR_TABLES if name not in tables]
     if missing:
-        raise _not_ours(path, f"it has no table {', '.join(missing)}")
+        raise _not_ours(path, f"it has no table {missing[0]}")
     db.row_factory = sqlite3.Row
     return db
 
@@ -104,7 +104,7 @@ def connect(path: Path, time_limit_ms: int = DEFAULT_TIME_LIMIT_MS) -> sqlite3.C
 def read_only_uri(path: Path) -> str:
     """A SQLite URI that opens the file at `path` read-only, never creating it:
     the path percent-encoded, so '?', '#' and '%' are part of the name."""
-    return f"file://{quote(str(Path(path).absolute()))}?mode=ro"
+    return Path(path).absolute().as_uri() + "?mode=ro"
 
 
 def _refuse_unless_regular_file(path: Path) -> None:
@@ -150,7 +150,7 @@ def _build(path: Path) -> None:
         build(ROOT, path)
     except BuildFailed as failed:
         for problem in failed.problems:
-            click.echo(str(problem), err=True)
+            click.echo(output.printable(str(problem)), err=True)
         raise Failure(f"the build failed with {len(failed.problems)} problem(s); {path} was not written")
     except OSError as e:
         raise Failure(f"the build could not write {path}: {e.strerror or e}; it was left as it was")
@@ -221,9 +221,9 @@ def format_options(f):
     return f
 
 
-def time_limit_option(f):
-    return click.option("--time-limit", type=click.IntRange(1, MAX_TIME_LIMIT_MS), default=DEFAULT_TIME_LIMIT_MS,
-                        show_default=True, help="milliseconds the command's queries may take in all")(f)
+def time_limit_option(default: int = COMMAND_TIME_LIMIT_MS):
+    return click.option("--time-limit", type=click.IntRange(1, MAX_TIME_LIMIT_MS), default=default,
+                        show_default=True, help="milliseconds the command's queries may take in all")
 
 
 def _connect(ctx, time_limit: int) -> sqlite3.Connection:
@@ -262,7 +262,7 @@ def cli(ctx, db):
 @click.option("--kind", type=click.Choice(["actual", "estimate", "target", "plan"]))
 @click.option("--search", help='full-text search over quotes, stated words and notes: every word (or "phrase") must match; Chinese words of any length')
 @format_options
-@time_limit_option
+@time_limit_option()
 @click.pass_context
 def facts(ctx, region, indicator, period, kind, search, fmt, time_limit):
     """Facts and targets, each with its value and first citation."""
@@ -311,7 +311,7 @@ def _human_facts(columns, rows):
 @cli.command()
 @click.argument("record_id")
 @click.option("--json", "as_json", is_flag=True, help="the record, its status and its citations as one JSON object")
-@time_limit_option
+@time_limit_option()
 @click.pass_context
 def show(ctx, record_id, as_json, time_limit):
     """One fact or target with everything: its values and status, and every citation in context."""
@@ -402,7 +402,7 @@ def _outcome(r: dict) -> str:
 @click.option("--kind", type=click.Choice(["target", "plan"]))
 @click.option("--status", type=click.Choice(TARGET_STATUSES))
 @format_options
-@time_limit_option
+@time_limit_option()
 @click.pass_context
 def targets(ctx, region, indicator, period, kind, status, fmt, time_limit):
     """Targets and plans beside their outcomes. Each is met, missed,
@@ -447,7 +447,7 @@ def _reference(ctx, time_limit, sql, fmt):
 
 @cli.command()
 @format_options
-@time_limit_option
+@time_limit_option()
 @click.pass_context
 def regions(ctx, fmt, time_limit):
     """The regions, with counts of facts and targets."""
@@ -458,7 +458,7 @@ def regions(ctx, fmt, time_limit):
 
 @cli.command()
 @format_options
-@time_limit_option
+@time_limit_option()
 @click.pass_context
 def indicators(ctx, fmt, time_limit):
     """The indicators, with counts of facts and targets."""
@@ -470,7 +470,7 @@ def indicators(ctx, fmt, time_limit):
 
 @cli.command()
 @format_options
-@time_limit_option
+@time_limit_option()
 @click.pass_context
 def sources(ctx, fmt, time_limit):
     """The articles, with their URLs and counts of citations."""
@@ -483,7 +483,7 @@ def sources(ctx, fmt, time_limit):
 @click.argument("sql")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="a named parameter :NAME")
 @format_options
-@time_limit_option
+@time_limit_option(DEFAULT_TIME_LIMIT_MS)
 @click.pass_context
 def query(ctx, sql, params, fmt, time_limit):
     """Run read-only SQL against the database."""
@@ -524,6 +524,10 @@ def serve(ctx, host, port):
     from . import publication
 
     path = ctx.obj["db"]
+    misread = sorted({c for c in str(path) if c in "?#%"})
+    if misread:  # Datasette opens f"file:{path}?immutable=1", unquoted
+        raise Failure(f"Datasette would not open {path} as it is named (it reads {' and '.join(misread)} in a file "
+                      "name as part of a URI); serve a copy or a link under another name")
     connect(path).close()  # builds it if missing; refuses what is not a guangdong-facts database
     argv = publication.serve_argv(path, host, port)
     at = argv.index("--inspect-file")

@@ -24,7 +24,7 @@ class NotUnderstood(ValueError):
 
 def fold(text: str) -> str:
     """`text` as it is compared: NFKC (full-width as ASCII), case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
 
 
 def resolve(typed: str, rows, what: str) -> str:

@@ -10,7 +10,6 @@ writes it), an infinity or NaN is null (as JSON.stringify writes it).
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -39,10 +38,11 @@ _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def printable(text: str) -> str:
     """`text` with every unprintable character as an escape: \\n, \\x1b, \\u202e."""
-    return UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+    return UNPRINTABLE.sub(_escape, text)
 
 
-def _escape(char: str) -> str:
+def _escape(match: re.Match) -> str:
+    char = match.group()
     code = ord(char)
     return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
@@ -50,6 +50,8 @@ def _escape(char: str) -> str:
 def width(text: str) -> int:
     """The columns a terminal gives `text`: two for wide and full-width
     characters (Chinese), none for combining marks and format characters."""
+    if text.isascii():
+        return len(text)  # printable already: its controls are escapes
     return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
                else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -101,6 +103,8 @@ def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bytes):
+        import base64  # only for a BLOB
+
         return base64.b64encode(value).decode("ascii")
     return str(value)
 
@@ -109,7 +113,7 @@ def json_value(value):
     """A value JSON can hold: a BLOB as sqlite-utils encodes it, a float that
     is not finite as null."""
     if isinstance(value, bytes):
-        return {"$base64": True, "encoded": base64.b64encode(value).decode("ascii")}
+        return {"$base64": True, "encoded": _text(value)}
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -119,8 +123,17 @@ def json_text(data, indent: int | None = 2) -> str:
     """`data` (dicts and lists of values) as JSON that is printable: the
     characters json leaves raw (C1, bidi) as \\u escapes, which mean the same
     inside a string, the only place they can occur."""
-    text = json.dumps(_jsonable(data), ensure_ascii=False, indent=indent, allow_nan=False)
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False, default=_blob)
+    except ValueError:  # an infinity or NaN somewhere (rare): walk the data for it
+        text = json.dumps(_jsonable(data), ensure_ascii=False, indent=indent, allow_nan=False)
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _blob(value):
+    if isinstance(value, bytes):
+        return json_value(value)
+    raise TypeError(f"{type(value).__name__} is not a value of SQLite")
 
 
 def _jsonable(data):

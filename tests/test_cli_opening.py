@@ -162,3 +162,16 @@ def test_serve_refuses_a_file_that_is_not_a_database(tmp_path, no_exec):
     assert result.exit_code == 1
     assert "is not a guangdong-facts database" in result.output
     assert no_exec == []
+
+
+@pytest.mark.parametrize("name", ["g.db#x", "what?.db", "100%25.db"])
+def test_serve_refuses_a_name_datasette_would_read_as_another_file(real_db, tmp_path, no_exec, name):
+    db = tmp_path / name
+    shutil.copyfile(real_db, db)
+
+    result = run(db, "serve")
+
+    assert result.exit_code == 1
+    assert f"gdfacts: Datasette would not open {db} as it is named" in result.output
+    assert no_exec == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
