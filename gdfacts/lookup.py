@@ -35,11 +35,24 @@ def resolve(typed: str, rows, what: str) -> str:
     if by_id:
         return typed if typed in by_id else by_id[0]
     named = sorted({row[0] for row in rows if key in (fold(name) for name in row[1:] if name)})
+    if not named:  # 深圳 for 深圳市, 广东 for 广东省: a Chinese name without its level
+        named = sorted({row[0] for row in rows if row[2] and key == _without_level(fold(row[2]))})
     if len(named) == 1:
         return named[0]
     if named:
         raise NotUnderstood(f"'{typed}' names {len(named)} {what}s: {', '.join(named)}; give its id")
     raise NotUnderstood(f"no {what} '{typed}'{_suggestion(key, rows, what)}")
+
+
+# The words a Chinese place name ends with to say its level, which people drop.
+_LEVELS = ("自治区", "特别行政区", "省", "市", "区", "县")
+
+
+def _without_level(name: str) -> str:
+    for level in _LEVELS:
+        if name.endswith(level) and len(name) > len(level) + 1:
+            return name[: -len(level)]
+    return name
 
 
 def _suggestion(key: str, rows, what: str) -> str:

@@ -193,7 +193,7 @@ def facts_of(db_path, *args):
     return json.loads(result.output)
 
 
-@pytest.mark.parametrize("name", ["Shenzhen", "SHENZHEN", "深圳市", " shenzhen "])
+@pytest.mark.parametrize("name", ["Shenzhen", "SHENZHEN", "深圳市", "深圳", " shenzhen "])
 def test_a_region_is_found_by_its_name_in_any_case_or_in_chinese(db_path, name):
     assert facts_of(db_path, "--region", name) == facts_of(db_path, "--region", "shenzhen") != []
 
@@ -214,7 +214,7 @@ def test_an_indicator_is_found_by_its_chinese_name(db_path):
 
 @pytest.mark.parametrize("option, typed, suggested", [
     ("--indicator", "GDPP", "gdp"), ("--indicator", "exports growht", "Export growth"),
-    ("--region", "Shenzen", "shenzhen"), ("--region", "深圳", "深圳市"), ("--region", "广东", "广东省")])
+    ("--region", "Shenzen", "shenzhen"), ("--region", "深圳县", "深圳市"), ("--region", "广栋省", "广东省")])
 def test_an_unknown_name_gets_the_nearest_suggestion(db_path, option, typed, suggested):
     result = run(db_path, "facts", option, typed)
 
