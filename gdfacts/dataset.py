@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import cache, clause, coverage, lexicon, outcomes, periods, relations, spec, strict_yaml
+from . import cache, clause, coverage, dictionary, lexicon, outcomes, periods, relations, spec, strict_yaml
 from .problems import BuildFailed, Problem
 from .rules import citations as citation_rules
 from .rules import run as run_rules
@@ -26,6 +26,8 @@ DATA_DIR = "data"
 FACTS_DIR = "data/facts"
 SEEDS_DIR = "seeds"
 SCHEMA_FILE = "schema.sql"
+METADATA_FILE = "metadata.yml"  # the descriptions of every table and column
+CITATION_FILE = "CITATION.cff"  # the dataset's version, release date and licence
 REFERENCE_FILES = {
     "sources": ("data/sources.yml", spec.SOURCE),
     "regions": ("data/regions.yml", spec.REGION),
@@ -155,6 +157,8 @@ class Dataset:
     relations: relations.Result | None = None
     statements: list = field(default_factory=list)  # outcomes.Statement
     statuses: list = field(default_factory=list)  # outcomes.Status
+    release: dict = field(default_factory=dict)  # CITATION.cff's version, date-released and license
+    dictionary: list = field(default_factory=list)  # the rows of data_dictionary
 
 
 class _Checker:
@@ -220,6 +224,35 @@ class _Checker:
         finally:
             db.close()
         return schema_sql, vocab
+
+    def release(self) -> dict:
+        """The dataset's version, release date and licence, as CITATION.cff states them."""
+        node = self.read_yaml(CITATION_FILE)
+        if node is _UNREADABLE:
+            return {}
+        if not isinstance(node, strict_yaml.Mapping):
+            self.problem(CITATION_FILE, getattr(node, "line", 1), "must be a mapping of keys to values (the Citation File Format)")
+            return {}
+        read = [key for key in node.items if key in spec.RELEASE]  # the Citation File Format says what the others are
+        entry, problems = spec.read_map(strict_yaml.Mapping({k: node.items[k] for k in read}, node.line,
+                                                            {k: node.key_lines[k] for k in read}),
+                                        spec.RELEASE, CITATION_FILE, "citation")
+        self.problems.extend(problems)
+        if entry is None or problems:
+            return {}
+        if not _valid_date(entry["date-released"]):
+            self.problem(CITATION_FILE, entry.line_of("date-released"), f"date-released '{entry['date-released']}' is not a day of the calendar")
+            return {}
+        return dict(entry.values)
+
+    def dictionary(self, schema_sql: str) -> list[tuple]:
+        """The rows of data_dictionary: every table and column of the schema with its description from metadata.yml."""
+        data = self.read_bytes(METADATA_FILE)
+        if data is None:
+            return []
+        rows, problems = dictionary.rows(data, METADATA_FILE, schema_sql)
+        self.problems.extend(problems)
+        return rows
 
     # -- reference lists -----------------------------------------------------
 
@@ -656,6 +689,8 @@ def load(root: Path | str) -> Dataset:
     statuses, problems = outcomes.decide(targets, facts, checker.statements,
                                          {ident: e.get("better") for ident, e in refs["indicators"].items()})
     checker.problems.extend(problems)
+    release = checker.release()  # read after the fact files, so that neither file is part of their cache key
+    described = checker.dictionary(schema_sql)
     for rel in sorted((Path(root) / SEEDS_DIR).glob("*")):
         if rel.name == SEED_CHECKSUMS:
             checker.read_bytes(f"{SEEDS_DIR}/{rel.name}")
@@ -672,6 +707,8 @@ def load(root: Path | str) -> Dataset:
         relations=related,
         statements=checker.statements,
         statuses=statuses,
+        release=release,
+        dictionary=described,
     )
 
 
