@@ -25,6 +25,8 @@ def published(db: sqlite3.Connection) -> list[tuple[str, str]]:
     schema creates them: kind is table, view or virtual (a full-text index);
     SQLite's own tables and the full-text indexes' shadow tables are left out."""
     kinds = {name: kind for schema, name, kind, *_ in db.execute("PRAGMA table_list") if schema == "main"}
+    if not kinds:  # an older SQLite ignores the pragma it does not know
+        raise RuntimeError(f"SQLite {sqlite3.sqlite_version} cannot list tables (PRAGMA table_list); 3.37 or later is needed")
     return [(name, kinds[name]) for (name,) in db.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY rowid")
             if not name.startswith("sqlite_") and kinds.get(name) in ("table", "view", "virtual")]

@@ -115,9 +115,11 @@ def is_export(directory: Path) -> bool:
         names = {entry.name for entry in directory.iterdir()}
     except (OSError, ValueError):
         return False
-    written = {"datapackage.json", "csv", "parquet"} | {r["path"] for r in package.get("resources", [])
+    if not isinstance(package, dict) or package.get("name") != PACKAGE_NAME:
+        return False
+    written = {"datapackage.json", "csv", "parquet"} | {r.get("path") for r in package.get("resources", [])
                                                           if isinstance(r, dict) and r.get("name") == "database"}
-    return isinstance(package, dict) and package.get("name") == PACKAGE_NAME and names <= written
+    return names <= written
 
 
 def _move_into_place(work: Path, directory: Path) -> None:
@@ -130,8 +132,13 @@ def _move_into_place(work: Path, directory: Path) -> None:
     else:
         old = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.", suffix=".old"))
         os.rename(directory, old / directory.name)
-        os.rename(work, directory)
-        shutil.rmtree(old)
+        try:
+            os.rename(work, directory)
+        except OSError:
+            os.rename(old / directory.name, directory)  # the previous export back in its place
+            old.rmdir()
+            raise
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _umask() -> int:

@@ -209,3 +209,14 @@ def test_export_refuses_a_database_built_before_releases_were_versioned(built_mi
     assert result.exit_code == 1
     assert "records no version, released in build_info" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_export_without_pyarrow_says_how_to_install_it_and_writes_nothing(built_mini, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed: import fails
+
+    result = run_export(built_mini.db, tmp_path / "out")
+
+    assert result.exit_code == 1
+    assert result.output == ("gdfacts: writing Parquet needs pyarrow: pip install -e '.[release]' "
+                             "(make release installs it)\n")
+    assert not (tmp_path / "out").exists()
