@@ -508,6 +508,24 @@ def build(ctx, output_path):
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="replace DIRECTORY if it holds a previous export")
+@click.pass_context
+def export(ctx, directory, replace):
+    """Write the release files into DIRECTORY: every table and view as CSV and Parquet, the .db, datapackage.json."""
+    from . import release
+
+    path = ctx.obj["db"]
+    connect(path).close()  # builds it if missing; refuses what is not a guangdong-facts database
+    try:
+        tables = release.export(path, directory, replace=replace)
+    except release.ExportFailed as e:
+        raise Failure(str(e))
+    click.echo(f"Exported {path.name} to {directory}: {len(tables)} tables and views as csv/ and parquet/, "
+               "the database and datapackage.json.")
+
+
+@cli.command()
 def check():
     """Check data/ and seeds/, and write nothing (as build_db.py --check)."""
     from .build import main

@@ -78,7 +78,7 @@ def printed(example: Example, db: Path, scratch: Path) -> list[str]:
 
     args, renamed = list(example.args), {}
     for at, arg in enumerate(args[1:], 1):
-        if args[at - 1] in ("-o", "--output"):
+        if args[at - 1] in ("-o", "--output") or (args[0] == "export" and not arg.startswith("-")):
             args[at] = renamed[arg] = str(scratch / Path(arg).name)
     text = CliRunner().invoke(cli, ["--db", str(db), *args], terminal_width=80).output
     for written, scratch_path in renamed.items():
