@@ -152,8 +152,9 @@ def _build(path: Path) -> None:
         for problem in failed.problems:
             click.echo(output.printable(str(problem)), err=True)
         raise Failure(f"the build failed with {len(failed.problems)} problem(s); {path} was not written")
-    except OSError as e:
-        raise Failure(f"the build could not write {path}: {e.strerror or e}; it was left as it was")
+    except OSError as e:  # WriteFailed says what it left in place; any other, before anything was written
+        left = getattr(e, "left", "it was left as it was")
+        raise Failure(f"the build could not write {path}: {e.strerror or e}; {left}")
 
 
 def _rows(db, sql, params=()):

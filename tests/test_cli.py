@@ -399,3 +399,17 @@ def test_the_top_level_help_gives_each_command_its_whole_first_sentence():
     for name, command in group.commands.items():
         first = " ".join(command.help.split("\n\n")[0].split()).split(". ")[0].rstrip(".")
         assert f"{name} {first}" in commands
+
+
+def test_a_build_on_first_use_says_what_a_failed_write_left_in_place(tmp_path, monkeypatch):
+    from gdfacts import build
+
+    def half_written(root, path):
+        raise build.WriteFailed("No space left on device", "the new database is in place, but not its inspect file")
+
+    monkeypatch.setattr(build, "build", half_written)
+    result = run(tmp_path / "missing.db", "facts")
+
+    assert result.exit_code == 1
+    assert "No space left on device; the new database is in place, but not its inspect file" in result.output
+    assert "left as it was" not in result.output
