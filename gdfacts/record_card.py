@@ -59,7 +59,7 @@ order by rc.check_id
 """
 
 CHECK_MEMBERS_SQL = """
-select coalesce(fact_id, target_id) as id, role
+select coalesce(fact_id, target_id) as id, case when fact_id is null then 'target' else 'fact' end as record, role
 from check_records where check_id = :check_id and coalesce(fact_id, target_id) != :id
 order by rowid
 """
@@ -73,14 +73,16 @@ order by id
 
 DERIVED_FROM_SQL = """
 select d.id, d.relation_id, d.formula, d.low, d.high, d.unit, d.period, indicators.name as indicator,
-       coalesce(d.fact_id, d.target_id) as record_id
+       coalesce(d.fact_id, d.target_id) as record_id,
+       case when d.fact_id is not null then 'fact' when d.target_id is not null then 'target' end as record
 from derived_inputs i join derived d on d.id = i.derived_id join indicators on indicators.id = d.indicator_id
 where i.fact_id = :id or i.target_id = :id
 order by d.id
 """
 
 DERIVED_INPUTS_SQL = """
-select coalesce(fact_id, target_id) as id, role from derived_inputs where derived_id = :derived_id order by rowid
+select coalesce(fact_id, target_id) as id, case when fact_id is null then 'target' else 'fact' end as record, role
+from derived_inputs where derived_id = :derived_id order by rowid
 """
 
 TARGET_OUTCOME_SQL = """

@@ -1,6 +1,7 @@
 """The pages a reader reads: a card for every fact and target (its row page),
 a home page that shows what is inside, charts drawn on the server, the site's
-stylesheet, and links from the dashboard's table to the cards.
+stylesheet, and its one script (labels for Datasette's filter form, links
+from the dashboard's table to the cards).
 
 The data comes from gdfacts.record_card and gdfacts.overview, read under
 Datasette's SQL time limit; the templates in templates/ write the markup."""
@@ -17,7 +18,7 @@ from gdfacts.web import DATABASE, RECORD_ROUTE, RECORD_TABLES, card_path, in_wor
 CARD_TEMPLATES = {f"row-{DATABASE}-{table}.html" for table in RECORD_TABLES.values()}
 PLUGIN = "gdfacts-pages"
 STYLESHEET = "/-/gdfacts.css"
-DASHBOARD_SCRIPT = "/-/gdfacts-dashboard.js"
+SCRIPT = "/-/gdfacts.js"
 FIND_RECORD_SQL = ("select 'fact' from facts where id = :id union all "
                    "select 'target' from targets where id = :id")
 
@@ -47,8 +48,8 @@ async def stylesheet(datasette):
     return Response(css, content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
 
-async def dashboard_script(datasette):
-    script = await datasette.render_template("gdfacts-dashboard.js",
+async def script(datasette):
+    script = await datasette.render_template("gdfacts.js",
                                              {"record_route": datasette.urls.path(RECORD_ROUTE)})
     return Response(script, content_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
@@ -58,7 +59,7 @@ def register_routes():
     return [
         (r"^/record/(?P<id>[^/]+)$", find_record),
         (r"^/-/gdfacts\.css$", stylesheet),
-        (r"^/-/gdfacts-dashboard\.js$", dashboard_script),
+        (r"^/-/gdfacts\.js$", script),
     ]
 
 
@@ -86,10 +87,8 @@ def extra_css_urls():
 
 
 @hookimpl
-def extra_js_urls(template):
-    if template == "dashboard_view.html":
-        return [DASHBOARD_SCRIPT]
-    return []
+def extra_js_urls():
+    return [{"url": SCRIPT, "module": True}]
 
 
 @hookimpl
