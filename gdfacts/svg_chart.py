@@ -52,7 +52,7 @@ def dot_chart(points: list[Point], *, chart_id: str, title: str, y_words: Callab
     values = [p.y for p in points]
     scale = ticks(min(floor, min(values)), max(floor, max(values)), whole=whole)
     tick_labels = [y_words(t) for t in scale]
-    left = 12 + 7 * max(len(t) for t in tick_labels)
+    left = 12 + 7.5 * max(len(t) for t in tick_labels)
     right, top, bottom = 16, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = scale[0], scale[-1]
@@ -73,11 +73,11 @@ def dot_chart(points: list[Point], *, chart_id: str, title: str, y_words: Callab
         y = y_of(value)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
                    f'stroke="{"#888" if value == 0 else "#ddd"}" stroke-width="1"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">'
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="13" fill="#333">'
                    f'{escape(label)}</text>')
     for period in periods:
         x = left + plot_w / len(periods) * (periods.index(period) + 0.5)
-        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="12" fill="#333">'
+        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="13" fill="#333">'
                    f'{escape(period)}</text>')
     for p in sorted(points, key=lambda p: p.current):  # the page's own record drawn last, on top
         x, y = x_of(p.x, p.series), y_of(p.y)
