@@ -50,12 +50,15 @@ group by record_id
 order by period, kind, unit
 """
 
+# The record_checks view, read through check_records' indexes on fact_id and target_id.
 CHECKS_SQL = """
-select rc.check_id, rc.role, rc.relation_id, rc.kind, rc.verdict, rc.arithmetic, rc.reason, rc.period,
-       relations.why
-from record_checks rc join relations on relations.id = rc.relation_id
-where rc.record_id = :id
-order by rc.check_id
+select checks.id as check_id, cr.role, checks.relation_id, relations.kind, checks.verdict, checks.arithmetic,
+       checks.reason, checks.period, relations.why
+from check_records cr
+join checks on checks.id = cr.check_id
+join relations on relations.id = checks.relation_id
+where cr.fact_id = :id or cr.target_id = :id
+order by checks.id
 """
 
 CHECK_MEMBERS_SQL = """
