@@ -146,8 +146,23 @@ def _jsonable(data):
 
 def mark(line: str, quote: str, stated: str) -> str:
     """The cited line with the quote in [[ ]] and the stated words in ** **."""
+    parts = marked_parts(line, quote, stated)
+    if parts is None:
+        return line
+    before, quote_before, words, quote_after, after = parts
+    inner = f"{quote_before}**{words}**{quote_after}" if words else quote_before + quote_after
+    return f"{before}[[{inner}]]{after}"
+
+
+def marked_parts(line: str, quote: str, stated: str) -> tuple[str, str, str, str, str] | None:
+    """The cited line cut around its quote and, within the quote, the stated
+    words: (before, quote before the words, the words, quote after, after).
+    None when the quote is not on the line. The terminal and the web pages mark
+    a citation by this one cut."""
     start = line.find(quote)
     if start < 0:
-        return line
-    inner = quote.replace(stated, f"**{stated}**", 1)
-    return f"{line[:start]}[[{inner}]]{line[start + len(quote):]}"
+        return None
+    at = quote.find(stated)
+    if at < 0:
+        at, stated = len(quote), ""
+    return (line[:start], quote[:at], stated, quote[at + len(stated):], line[start + len(quote):])
