@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import output, search_text
+from . import limits, output, search_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
@@ -57,20 +57,23 @@ def _db_path(ctx: click.Context) -> Path:
 
 
 def connect(path: Path, time_limit_ms: int | None = None) -> sqlite3.Connection:
-    """A read-only connection that refuses any statement but reading, with a time limit."""
+    """A read-only connection that refuses any statement but reading, within the limits of
+    gdfacts/limits.py, with a time limit."""
     if not path.exists():
         click.echo(f"gdfacts: {path} does not exist; building it (python build_db.py -o {path})", err=True)
         _build(path)
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, factory=limits.Connection)
         db.execute("select count(*) from facts").fetchone()
     except sqlite3.DatabaseError as e:
         raise Failure(f"{path} is not a guangdong-facts database ({e}); rebuild it with: python build_db.py -o {path}")
-    db.set_authorizer(_read_only_authorizer)
+    db.row_factory = sqlite3.Row
+    # SQLite's limits (gdfacts/limits.py); SQL typed by a person, which has a time limit, also a result size
+    limits.bound(db, time_limit_ms, result_bytes=None if time_limit_ms is None else limits.RESULT_BYTES)
+    db.set_authorizer(_read_only_authorizer)  # after bound(), which sets the heap limit by PRAGMA
     if time_limit_ms is not None:
         deadline = time.monotonic() + time_limit_ms / 1000
         db.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 1000)
-    db.row_factory = sqlite3.Row
     return db
 
 
