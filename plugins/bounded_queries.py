@@ -7,7 +7,9 @@ heavy it is, the other SQL threads stay free for the pages.
 
 A request for SQL that finds the lane busy waits for it at most the SQL time
 limit, then gets 503 (try again). The charts' own queries, from metadata.yml,
-are not typed by a reader and do not queue."""
+are not typed by a reader and do not queue. Python's garbage collector runs
+in a thread of its own, so that no page waits for a busy connection either
+(see _collect_garbage_in_its_own_thread)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from gdfacts import limits
 
 SQL_LANES = 1  # of Datasette's three SQL threads (num_sql_threads), typed SQL may hold one
 BUSY = "another query typed by a reader is running; try again in a moment"
+_collector = None  # the garbage collector's thread, once started
 
 
 @hookimpl
@@ -53,9 +56,6 @@ def _collect_garbage_in_its_own_thread(every_s: float = 0.5) -> None:
 
     _collector = threading.Thread(target=collect, name="garbage collector", daemon=True)
     _collector.start()
-
-
-_collector = None
 
 
 @hookimpl
