@@ -58,3 +58,4 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -f $(DB) $(basename $(DB))-inspect.json .$(DB).*.tmp .$(basename $(DB))-inspect.json.*.tmp
+	rm -rf .$(DB).served

@@ -1,14 +1,16 @@
 """A bounded load test of the served database, on loopback.
 
-    .venv/bin/python bench/load.py [--requests N] [--concurrency C] [--db PATH]
+    .venv/bin/python bench/load.py [--requests N] [--concurrency C] [--attackers A] [--db PATH]
 
 Starts `datasette serve` exactly as `gdfacts serve` does (immutable, inspect
 file, settings) on a free 127.0.0.1 port, then sends a fixed count of requests
 from C concurrent clients, round-robin over the pages people use: the home
 page, table pages with facets, full-text search, canned queries and the .db
-download. Reports throughput, latency percentiles per page, errors, and the
-server's resident memory as the run goes on. Client and server share the
-machine's cores.
+download. With --attackers, A more clients meanwhile send the attacks of
+issue 12 (ATTACKS), one after another, for as long as the pages are being
+asked for. Reports throughput, latency percentiles per page (and per attack,
+with the statuses they got), errors, and the server's resident memory as the
+run goes on and at its peak. Client and server share the machine's cores.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -42,6 +46,18 @@ PAGES = {
     ".db download": "/guangdong_facts.db",
 }
 
+# The attacks of issue 12, as SQL typed into ?sql=: each once took seconds to
+# minutes and gigabytes, or answered hundreds of megabytes.
+DOUBLING = ("with recursive c(x,s) as (select 1,'a' union all select x+1,s||s from c where x<40) "
+            "select length(s) from c order by x desc limit 1")
+RANDOMBLOB = "select randomblob(300000000)"
+ENDLESS = "with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c"
+ATTACKS = {
+    "a string doubled to a gigabyte": "/guangdong_facts.json?sql=" + quote(DOUBLING),
+    "randomblob(300000000)": "/guangdong_facts.json?sql=" + quote(RANDOMBLOB),
+    "an endless recursion": "/guangdong_facts.json?sql=" + quote(ENDLESS),
+}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -49,9 +65,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_bytes(pid: int) -> int:
+def rss_bytes(pid: int, field: str = "VmRSS") -> int:
+    """The process's resident memory now, or at its peak (field="VmHWM")."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     return 0
 
@@ -59,8 +76,9 @@ def rss_bytes(pid: int) -> int:
 def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     publication.ensure_inspect(db)
     port = free_port()
-    process = subprocess.Popen(publication.serve_argv(db, "127.0.0.1", port),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its log goes to a file: a pipe nobody reads fills up, and Datasette logs every failed query's SQL.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(publication.serve_argv(db, "127.0.0.1", port), stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -70,13 +88,16 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("datasette did not start: " + process.stderr.read().decode(errors="replace"))
+                log.seek(0)
+                raise RuntimeError("datasette did not start: " + log.read().decode(errors="replace"))
             time.sleep(0.1)
 
 
-async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: str, pages: dict) -> dict:
+async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: str, pages: dict,
+               attackers: int = 0) -> dict:
     plan = [list(pages)[i % len(pages)] for i in range(requests)]
     latencies: dict[str, list[float]] = {name: [] for name in pages}
+    attacks: dict[str, list[tuple[int, float]]] = {name: [] for name in ATTACKS}
     errors: list[str] = []
     memory: list[tuple[int, int]] = [(0, rss_bytes(pid))]
     done = 0
@@ -103,13 +124,28 @@ async def load(base: str, pid: int, requests: int, concurrency: int, db_sha256: 
             if done % max(1, requests // 10) == 0:
                 memory.append((done, rss_bytes(pid)))
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+    async def attacker(http: httpx.AsyncClient, first: int):
+        names = list(ATTACKS)
+        i = first
+        while not queue.empty():
+            name = names[i % len(names)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                status = (await http.get(base + ATTACKS[name])).status_code
+            except httpx.HTTPError:
+                status = 0  # no answer within the client's timeout
+            attacks[name].append((status, time.perf_counter() - start))
+
+    limits = httpx.Limits(max_connections=concurrency + attackers, max_keepalive_connections=concurrency + attackers)
+    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
         started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        await asyncio.gather(*(client(http) for _ in range(concurrency)),
+                             *(attacker(http, i) for i in range(attackers)))
         elapsed = time.perf_counter() - started
-    return {"requests": requests, "concurrency": concurrency, "seconds": elapsed, "errors": errors,
-            "latencies": latencies, "memory": memory}
+    return {"requests": requests, "concurrency": concurrency, "attackers": attackers, "seconds": elapsed,
+            "errors": errors, "latencies": latencies, "attacks": {k: v for k, v in attacks.items() if v},
+            "memory": memory, "peak": rss_bytes(pid, "VmHWM")}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -117,12 +153,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def run(db: Path, requests: int, concurrency: int, warmup: int = 50, pages: dict = PAGES) -> dict:
+def run(db: Path, requests: int, concurrency: int, warmup: int = 50, pages: dict = PAGES, attackers: int = 0) -> dict:
     process, base = start_server(db)
     try:
         db_sha256 = hashlib.sha256(db.read_bytes()).hexdigest()
         asyncio.run(load(base, process.pid, warmup, concurrency, db_sha256, pages))  # first requests fill caches
-        return asyncio.run(load(base, process.pid, requests, concurrency, db_sha256, pages))
+        return asyncio.run(load(base, process.pid, requests, concurrency, db_sha256, pages, attackers))
     finally:
         process.terminate()
         process.wait(10)
@@ -132,14 +168,22 @@ def report(result: dict) -> str:
     everything = [t for ts in result["latencies"].values() for t in ts]
     rows = [f"{result['requests']} requests from {result['concurrency']} concurrent clients in "
             f"{result['seconds']:.1f} s: {result['requests'] / result['seconds']:.0f} requests/s, "
-            f"{len(result['errors'])} errors",
+            f"{len(result['errors'])} errors"
+            + (f", while {result['attackers']} more clients attacked" if result["attackers"] else ""),
             "", "| page | requests | p50 ms | p90 ms | p99 ms | max ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, times in [*result["latencies"].items(), ("all", everything)]:
         ms = [t * 1000 for t in times]
         rows.append(f"| {name} | {len(ms)} | {statistics.median(ms):.1f} | {percentile(ms, 90):.1f} | "
                     f"{percentile(ms, 99):.1f} | {max(ms):.1f} |")
+    if result["attacks"]:
+        rows += ["", "| attack | sent | answers | p50 ms | max ms |", "| --- | ---: | --- | ---: | ---: |"]
+        for name, answers in result["attacks"].items():
+            ms = [t * 1000 for _, t in answers]
+            statuses = ", ".join(f"{n}× {status or 'none'}" for status, n in sorted(Counter(s for s, _ in answers).items()))
+            rows.append(f"| {name} | {len(answers)} | {statuses} | {statistics.median(ms):.0f} | {max(ms):.0f} |")
     rows += ["", "server memory (RSS) as the run went on: "
-             + ", ".join(f"{rss / 2**20:.1f} MiB after {n}" for n, rss in result["memory"])]
+             + ", ".join(f"{rss / 2**20:.1f} MiB after {n}" for n, rss in result["memory"])
+             + f"; peak {result['peak'] / 2**20:.1f} MiB"]
     rows += [f"error: {e}" for e in result["errors"][:20]]
     return "\n".join(rows)
 
@@ -148,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--attackers", type=int, default=0, help="clients sending the attacks of issue 12 meanwhile")
     parser.add_argument("--db", type=Path, help="a built database (default: build the real data into a temporary folder)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             from gdfacts.build import build
             db = Path(tmp) / "guangdong_facts.db"
             build(ROOT, db)
-        result = run(db, args.requests, args.concurrency)
+        result = run(db, args.requests, args.concurrency, attackers=args.attackers)
     print(report(result))
     return 1 if result["errors"] else 0
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import output, search_text
+from . import limits, output, search_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
@@ -73,7 +73,7 @@ def _to_terminal() -> bool:
 # --- opening the database ------------------------------------------------------------
 
 
-def connect(path: Path, time_limit_ms: int = DEFAULT_TIME_LIMIT_MS) -> sqlite3.Connection:
+def connect(path: Path, time_limit_ms: int = DEFAULT_TIME_LIMIT_MS, result_bytes: int | None = None) -> sqlite3.Connection:
     """A read-only connection to exactly the file at `path`, that refuses any
     statement but reading and stops every query, the first included, once
     `time_limit_ms` have passed since it opened."""
@@ -82,7 +82,10 @@ def connect(path: Path, time_limit_ms: int = DEFAULT_TIME_LIMIT_MS) -> sqlite3.C
         _build(path)
     _refuse_unless_regular_file(path)
     try:
-        db = sqlite3.connect(read_only_uri(path), uri=True)
+        db = sqlite3.connect(read_only_uri(path), uri=True, factory=limits.Connection)
+        # SQLite's limits (gdfacts/limits.py), before the authorizer (which refuses the PRAGMAs that set them);
+        # result_bytes: SQL typed by a person returns only so much
+        limits.bound(db, time_limit_ms, result_bytes)
     except sqlite3.Error as e:
         raise _not_ours(path, str(e))
     deadline = time.monotonic() + time_limit_ms / 1000
@@ -97,7 +100,8 @@ def connect(path: Path, time_limit_ms: int = DEFAULT_TIME_LIMIT_MS) -> sqlite3.C
     missing = [name for name in OUR_TABLES if name not in tables]
     if missing:
         raise _not_ours(path, f"it has no table {missing[0]}")
-    db.row_factory = sqlite3.Row
+    if result_bytes is None:  # else bound() counts the rows' bytes as it makes them
+        db.row_factory = sqlite3.Row
     return db
 
 
@@ -488,7 +492,7 @@ def sources(ctx, fmt, time_limit):
 @click.pass_context
 def query(ctx, sql, params, fmt, time_limit):
     """Run read-only SQL against the database."""
-    db = _connect(ctx, time_limit)
+    db = connect(ctx.obj["db"], time_limit_ms=time_limit, result_bytes=limits.RESULT_BYTES)
     try:
         cursor = db.execute(sql, dict(params))
         rows = cursor.fetchall()

@@ -5,12 +5,15 @@ Nothing here imports Datasette, so the build and the CLI stay quick."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,11 +96,80 @@ def ensure_inspect(db: Path) -> Path:
 
 
 def serve_argv(db: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    """The `datasette serve` command line: immutable, with the inspect file,
-    metadata, plugins, templates and SETTINGS."""
-    return [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
+    """The `datasette serve` command line for `db`: a snapshot of it (see
+    snapshot()), immutable, with its inspect file, metadata, plugins,
+    templates and SETTINGS."""
+    served = snapshot(db)
+    return [sys.executable, "-m", "datasette", "serve", "-i", str(served), "--inspect-file", str(inspect_file(served)),
             "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATE_DIR),
             "-h", host, "-p", str(port), *setting_args()]
+
+
+def snapshot_folder(db: Path) -> Path:
+    """Where the snapshots of `db` are kept: `.<name>.served/` beside it."""
+    return db.parent / f".{db.name}.served"
+
+
+def snapshot(db: Path) -> Path:
+    """The file a server of `db` serves: `.<name>.served/<hash>/<name>`, a hard
+    link to the database as it is now (a copy where the file system has no
+    links), named by the first 16 hex digits of its SHA-256, with its inspect
+    file beside it.
+
+    A build never writes a database in place: it renames a new file over it.
+    The link keeps the old file, so a server started on a snapshot serves the
+    same build in its pages, its download and the download's ETag, whatever
+    is built meanwhile, until it is restarted. The snapshot is held by a shared
+    lock that this process, and the server it execs, keeps while it runs; each
+    call removes the snapshots nobody holds."""
+    db = Path(db)
+    folder = snapshot_folder(db)
+    folder.mkdir(exist_ok=True)
+    taken = folder / f".{uuid.uuid4().hex}.tmp"
+    try:
+        os.link(db, taken)
+    except OSError:
+        shutil.copyfile(db, taken)
+        os.chmod(taken, 0o444)
+    try:
+        held = folder / _sha256(taken)[:16]
+        while True:  # until the folder locked is the one on disk (a cleanup may remove it meanwhile)
+            held.mkdir(exist_ok=True)
+            lock = os.open(held / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            try:
+                if os.stat(held / ".lock").st_ino == os.fstat(lock).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(lock)
+        os.set_inheritable(lock, True)  # kept by the server `gdfacts serve` execs
+        served = held / db.name
+        if not served.exists():
+            os.replace(taken, served)
+    finally:
+        taken.unlink(missing_ok=True)
+    ensure_inspect(served)
+    _remove_unheld(folder, keep=held)
+    return served
+
+
+def _remove_unheld(folder: Path, keep: Path) -> None:
+    """Remove each snapshot in `folder` but `keep` that no process holds."""
+    for other in folder.iterdir():
+        if other == keep or not other.is_dir():
+            continue
+        try:
+            lock = os.open(other / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(other, ignore_errors=True)  # under the lock: a taker that opened it retries
+        except BlockingIOError:
+            pass  # a server holds it
+        finally:
+            os.close(lock)
 
 
 def setting_args() -> list[str]:

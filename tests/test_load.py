@@ -21,3 +21,13 @@ def test_concurrent_clients_get_every_page_without_an_error(real_db):
     first, last = result["memory"][0][1], result["memory"][-1][1]
     assert last - first < 32 * 2**20, f"server memory grew from {first} to {last} bytes"
     assert "0 errors" in load.report(result)
+
+
+def test_the_pages_answer_without_an_error_while_the_attacks_of_issue_12_run(real_db):
+    result = load.run(real_db, requests=120, concurrency=4, warmup=8, attackers=2)
+
+    assert result["errors"] == []
+    answers = {status for replies in result["attacks"].values() for status, _ in replies}
+    assert answers and answers <= {400, 503}  # refused, or told to wait their turn
+    assert result["peak"] < 256 * 2**20
+    assert "while 2 more clients attacked" in load.report(result)
