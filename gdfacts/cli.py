@@ -147,7 +147,7 @@ def _read_only_authorizer(action, arg1, arg2, dbname, source):
 
 
 def _build(path: Path) -> None:
-    from .build import build
+    from .build import WriteFailed, build
     from .problems import BuildFailed
 
     try:
@@ -157,7 +157,7 @@ def _build(path: Path) -> None:
             click.echo(output.printable(str(problem)), err=True)
         raise Failure(f"the build failed with {len(failed.problems)} problem(s); {path} was not written")
     except OSError as e:  # WriteFailed says what it left in place; any other, before anything was written
-        left = getattr(e, "left", "it was left as it was")
+        left = getattr(e, "left", WriteFailed.LEFT_AS_IT_WAS)
         raise Failure(f"the build could not write {path}: {e.strerror or e}; {left}")
 
 

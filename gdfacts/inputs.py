@@ -10,12 +10,11 @@ file it reads: the build_inputs table, and the key of the fact-file cache.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import sqlite3
 from pathlib import Path
 
-from . import dictionary, lexicon, spec, strict_yaml
+from . import dictionary, lexicon, periods, spec, strict_yaml
 from .problems import USED_TWICE, Message, Problem
 
 DATA_DIR = "data"
@@ -163,9 +162,7 @@ class Inputs:
                                         spec.RELEASE, CITATION_FILE, "citation")
         if entry is None or problems:
             return {}, problems
-        try:
-            datetime.date.fromisoformat(entry["date-released"])
-        except ValueError:
+        if periods.problem(entry["date-released"]) is not None:  # the periods' own calendar rule
             return {}, [Problem(CITATION_FILE, entry.line_of("date-released"),
                                 f"date-released '{entry['date-released']}' is not a day of the calendar")]
         return dict(entry.values), []

@@ -9,7 +9,7 @@ from ..intervals import Interval
 from .applications import Application, members_of
 from .declared import RATE_ROLES
 from .evaluation import View, revised, solve
-from .showing import formula
+from .showing import formula, revised_base
 
 
 @dataclass
@@ -54,8 +54,7 @@ def derive(apps: list[Application]) -> list[Derived]:
                 app.relation.units[indicator] if app.roles[i] in RATE_ROLES else app.unit)
             table = next(r.table for r in app.records if r is not None)
             inputs = [(r.id, r.table, app.roles[j]) for j, r in enumerate(app.records) if j != i]
-            shown_formula = formula(app, i) + (f", the base within {float(app.relation.members['revision']) * 100:g} % of "
-                                               f"{app.labels[2]} as published" if kind == "growth" else "")
+            shown_formula = formula(app, i) + (f" ({revised_base(app.relation, app.labels[2])})" if kind == "growth" else "")
             out.append(Derived(app.relation.id, app.region, indicator, period, unit, table, interval, shown_formula, inputs,
                                (record.id, record.table) if record is not None else None))
     return out

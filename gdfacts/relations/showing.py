@@ -25,8 +25,13 @@ def describe(relation: Relation) -> str:
     app = Application(relation, "", "", "", labels, [], [])
     text = f"{labels[0]} {'≤' if kind == 'at_most' else '='} {formula(app, 0).removeprefix('at most ')}"
     if kind == "growth":
-        text += f", its base within {float(m['revision']) * 100:g} % of {labels[2]} as published"
+        text += f" ({revised_base(relation, labels[2])})"
     return text
+
+
+def revised_base(relation, base: str) -> str:
+    """How a growth relation takes its base: the level `base` as since revised, within its band."""
+    return f"the base as revised: within {float(relation.members['revision']) * 100:g} % of {base}"
 
 
 FORMULAS = {
@@ -83,8 +88,7 @@ def arithmetic(app: Application, outcome: Outcome) -> str:
                 f"{shown_interval(outcome.expected, unit)} [{members}]")
     allowed = "the stated digits"
     if app.relation.kind == "growth":
-        revision = app.relation.members["revision"]
-        text += f" (the base as revised: within {float(revision) * 100:g} % of {app.labels[2]})"
+        text += f" ({revised_base(app.relation, app.labels[2])})"
         allowed += " and the revision band"
     if outcome.deviation is not None:
         text += (f"; deviation {outcome.deviation:.3g} ({shown(outcome.deviation, unit)}), "
