@@ -29,6 +29,7 @@ REFERENCE_FILES = {
     "indicators": ("data/indicators.yml", spec.INDICATOR),
 }
 SEED_CHECKSUMS = "SHA256SUMS"
+BUILD_INPUTS = (DATA_DIR, SEEDS_DIR, SCHEMA_FILE, METADATA_FILE, CITATION_FILE)  # everything a build reads
 LEXICON_FILES = (lexicon.LEXICON_FILE, lexicon.UNITS_FILE)
 MAX_INPUT_BYTES = 8 * 2**20  # the largest curated file is a few hundred KiB
 

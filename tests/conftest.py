@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, settings
 
+from gdfacts import inputs
 from gdfacts.build import main
 
 # Property tests run the same examples on every run (CI included), within a budget.
@@ -27,6 +28,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 MINI = REPO / "tests" / "mini"  # a valid one-article dataset: one seed and its four data files
 FACTS_FILE = "data/facts/000_mini.yml"
+
+
+def copy_real_data(root: Path) -> Path:
+    """A copy in root of everything the repository's build reads (its data, seeds, schema, metadata, citation)."""
+    for name in inputs.BUILD_INPUTS:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+        else:
+            shutil.copy(REPO / name, root / name)
+    return root
 
 
 def sha256(path: Path) -> str:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import yaml
 
-from conftest import REPO
+from conftest import copy_real_data
 
 MARKER = "XSS"
 RUN = f"document.title='{MARKER}'"
@@ -35,9 +34,7 @@ _BLOCK = {">", ">-", ">+", "|", "|-", "|+"}
 
 def build_hostile(root: Path) -> None:
     """The real dataset, copied into root, with PAYLOAD in every free-text field and article line."""
-    shutil.copy(REPO / "schema.sql", root / "schema.sql")
-    shutil.copytree(REPO / "data", root / "data")
-    shutil.copytree(REPO / "seeds", root / "seeds")
+    copy_real_data(root)
     for path in [*root.glob("data/*.yml"), *root.glob("data/facts/*.yml")]:
         if path.name != "lexicon.yml":  # the words the reader knows, not text for readers
             path.write_text(_hostile_yaml(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -38,7 +38,7 @@ HOSTILE_COLUMNS = {
 # What would be the payload at work in a page: run, or parsed into elements.
 INJECTED = """() => {
   const found = []
-  if (document.title.includes('MARKER')) found.push('the page title was set: ' + document.title)
+  if (document.title === 'MARKER') found.push('the page title was set by the payload')  // a title may show it as text
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.attributes) {
       if (attr.name.startsWith('on') && attr.value.includes('MARKER')) found.push(`<${el.localName} ${attr.name}>`)

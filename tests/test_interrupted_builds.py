@@ -15,19 +15,11 @@ import time
 
 import pytest
 
-from conftest import REPO, sha256
+from conftest import REPO, copy_real_data, sha256
 
 BUILD = [sys.executable, str(REPO / "build_db.py")]
 NOTE_FROM = "      for them.\n"
 NOTE_TO = "      for them (an edit, so that the new build differs).\n"
-
-
-def copy_of_the_real_data(root):
-    for name in ("data", "seeds"):
-        shutil.copytree(REPO / name, root / name)
-    for shared in ("schema.sql", "metadata.yml", "CITATION.cff", "data/lexicon.yml", "data/units.yml"):
-        shutil.copy(REPO / shared, root / shared)
-    return root
 
 
 def build(root, check=True):
@@ -51,14 +43,14 @@ def intact(db) -> bool:
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory):
     """A dataset whose previous database (old) differs from what its inputs now build (new)."""
-    root = copy_of_the_real_data(tmp_path_factory.mktemp("killed"))
+    root = copy_real_data(tmp_path_factory.mktemp("killed"))
     build(root)
     old = sha256(root / "guangdong_facts.db")
     facts = root / "data/facts/000_shenzhen_report_2024.yml"
     text = facts.read_text(encoding="utf-8")
     assert NOTE_FROM in text
     facts.write_text(text.replace(NOTE_FROM, NOTE_TO, 1), encoding="utf-8")
-    clean = copy_of_the_real_data(tmp_path_factory.mktemp("clean"))
+    clean = copy_real_data(tmp_path_factory.mktemp("clean"))
     shutil.copy(facts, clean / "data/facts" / facts.name)
     build(clean)
     new = sha256(clean / "guangdong_facts.db")

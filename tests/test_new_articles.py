@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO
+from conftest import REPO, copy_real_data
 from gdfacts import spec, strict_yaml
 from gdfacts.build import main
 
@@ -40,10 +40,7 @@ ZH_FACTS = NEW["zh_communique"][1]
 
 def add_new_articles(root: Path) -> None:
     """A copy of the repository's dataset in root, with the two articles added."""
-    for shared in ("schema.sql", "metadata.yml", "CITATION.cff"):
-        shutil.copy(REPO / shared, root / shared)
-    shutil.copytree(REPO / "data", root / "data")
-    shutil.copytree(REPO / "seeds", root / "seeds")
+    copy_real_data(root)
     for name, (seed, facts) in NEW.items():
         shutil.copyfile(ARTICLES / f"{name}.txt", root / seed)
         digest = hashlib.sha256((root / seed).read_bytes()).hexdigest()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, make_mini
+from conftest import REPO, copy_real_data, make_mini
 from gdfacts import relations, spec, strict_yaml
 
 HERE = REPO / "tests" / "relations"
@@ -220,14 +220,6 @@ def test_a_relation_that_cannot_apply_is_refused_at_its_line(tmp_path, capsys, e
 
 # -- the real data ---------------------------------------------------------------
 
-def real_copy(root: Path) -> Path:
-    for part in ("data", "seeds"):
-        shutil.copytree(REPO / part, root / part)
-    for shared in ("schema.sql", "metadata.yml", "CITATION.cff"):
-        shutil.copy(REPO / shared, root / shared)
-    return root
-
-
 def _records(path: Path):
     doc, problems = spec.read_map(strict_yaml.load(path.read_bytes(), str(path))[0], spec.FACT_FILE, str(path), "fact file")
     assert not problems
@@ -250,7 +242,7 @@ def stripped_of_corrections(path: Path) -> list[tuple[str, int, float]]:
 
 
 def test_the_source_errors_of_seed_003_are_found_from_the_stated_values_alone(tmp_path, capsys):
-    root = real_copy(tmp_path)
+    root = copy_real_data(tmp_path)
     facts = next((root / "data/facts").glob("003_*.yml"))
     changed = stripped_of_corrections(facts)
     assert len(changed) >= 4
