@@ -7,8 +7,11 @@ amount, and while heavy queries run, the pages answer as quickly as ever.
 
 Before these limits, the doubling query below ran 13-41 s and took 3.3 GB,
 randomblob(300000000) returned 381 MiB, and three doubling queries at once
-kept a one-row page waiting 62 s. The bounds asserted here are generous (a
-loaded two-core machine); bench/load.py measures the real figures."""
+kept a one-row page waiting 62 s. The bounds asserted here are not speed
+goals: each is the line between a query that was stopped (or a page that did
+not wait for one) and one that was not, drawn several time limits wide so that
+a busy machine does not cross it. bench/load.py measures the real figures, and
+the README gives them."""
 
 from __future__ import annotations
 
@@ -31,7 +34,10 @@ from test_load import load
 
 DB = "guangdong_facts"
 LIMIT_S = publication.SETTINGS["sql_time_limit_ms"] / 1000
-ANSWERED_WITHIN_S = LIMIT_S + 1.5  # the time limit, and room for a busy machine
+# Stopped: an unbounded attack ran 13-41 s; a stopped one is answered within its limit and the time to say so.
+STOPPED_WITHIN_S = 4 * LIMIT_S
+# Not kept waiting: a page queued behind heavy queries waits whole time limits (62 s at worst before the limits).
+NOT_KEPT_WAITING_S = 2 * LIMIT_S
 SERVER_MEMORY = 256 * 2**20  # the server's peak resident memory, whatever it is asked (it idles at about 60 MiB)
 
 DOUBLING = ("with recursive c(x,s) as (select 1,'a' union all select x+1,s||s from c where x<40) "
@@ -107,7 +113,7 @@ def test_an_attack_is_answered_within_its_time_limit_in_bounded_memory(server, n
     if response.status_code == 400:
         error = response.json()["error"]
         assert error and "Traceback" not in error
-    assert seconds < ANSWERED_WITHIN_S, f"{name}: {seconds:.1f} s"
+    assert seconds < STOPPED_WITHIN_S, f"{name}: {seconds:.1f} s"
     assert peak_memory(process.pid) < SERVER_MEMORY
 
 
@@ -119,19 +125,20 @@ def test_no_answer_is_larger_than_the_result_limit(server):
 
 
 def test_heavy_queries_at_once_do_not_keep_the_pages_waiting(server):
-    """Six heavy queries at once (three filled every SQL thread before); the
-    pages go on answering within the time limit, typed SQL taking turns."""
+    """Twelve heavy queries at once: on Datasette's three SQL threads they would
+    keep a page queued behind them for three whole time limits. Typed SQL takes
+    turns in a lane of its own, and the pages go on answering."""
     process, base = server
-    heavy = [ATTACKS["an endless recursion"], ATTACKS["instr() on long strings, a hundred times in a row"]] * 3
+    heavy = [ATTACKS["an endless recursion"], ATTACKS["instr() on long strings, a hundred times in a row"]] * 6
     pages = [f"/{DB}/facts.json?_size=1", f"/{DB}/evidence?region_id=shenzhen", f"/{DB}/targets_vs_outcomes"]
     with concurrent.futures.ThreadPoolExecutor(len(heavy)) as pool:
         running = [pool.submit(ask, base, sql) for sql in heavy]
         time.sleep(0.3)  # the heavy queries are running
         waited = [seconds for _, seconds in (fetch(base + page) for page in pages * 3)]
         answers = [future.result() for future in running]
-    assert max(waited) < LIMIT_S, waited
+    assert max(waited) < NOT_KEPT_WAITING_S, waited
     assert {response.status_code for response, _ in answers} <= {400, 503}
-    assert max(seconds for _, seconds in answers) < 2 * ANSWERED_WITHIN_S
+    assert max(seconds for _, seconds in answers) < 2 * STOPPED_WITHIN_S
     assert peak_memory(process.pid) < SERVER_MEMORY
 
 
@@ -157,7 +164,7 @@ def test_failed_and_long_queries_in_turn_do_not_stop_the_pages(server):
             stop = True
         for future in attackers:
             future.result()
-    assert max(waited) < LIMIT_S, sorted(waited)[-5:]
+    assert max(waited) < NOT_KEPT_WAITING_S, sorted(waited)[-5:]
 
 
 def fetch(url: str) -> tuple[httpx.Response, float]:
@@ -188,7 +195,7 @@ def test_the_charts_queries_do_not_queue_behind_typed_sql(server, real_db):
         for sql in chart_sql:
             response, seconds = ask(base, sql)
             assert response.status_code == 200 and response.json()["rows"]
-            assert seconds < LIMIT_S
+            assert seconds < NOT_KEPT_WAITING_S
 
 
 def test_bad_sql_in_a_table_pages_where_is_a_400(server):
@@ -223,7 +230,7 @@ def test_gdfacts_query_refuses_an_attack_within_its_time_limit(real_db, name):
     assert os.waitstatus_to_exitcode(status) == 1
     assert err.startswith("gdfacts: ") and "Traceback" not in err, err
     assert out == ""
-    assert seconds < ANSWERED_WITHIN_S + 2  # the interpreter's start-up besides
+    assert seconds < STOPPED_WITHIN_S + 2  # the interpreter's start-up besides
     assert usage.ru_maxrss * 1024 < SERVER_MEMORY
 
 
