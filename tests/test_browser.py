@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -49,8 +50,8 @@ def free_port() -> int:
 def serve(db):
     """`datasette serve` on db as `gdfacts serve` runs it, until the generator is closed."""
     port = free_port()
-    process = subprocess.Popen(publication.serve_argv(db, "127.0.0.1", port),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads would stop the server once full
+    process = subprocess.Popen(publication.serve_argv(db, "127.0.0.1", port), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -60,11 +61,13 @@ def serve(db):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail("datasette did not start:\n" + process.stdout.read().decode(errors="replace"))
+                log.seek(0)
+                pytest.fail("datasette did not start:\n" + log.read().decode(errors="replace"))
             time.sleep(0.1)
     yield base
     process.terminate()
     process.wait(10)
+    log.close()
 
 
 @pytest.fixture(scope="module")
