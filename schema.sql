@@ -331,6 +331,11 @@ CREATE INDEX check_records_fact ON check_records (fact_id);
 CREATE INDEX check_records_target ON check_records (target_id);
 CREATE INDEX check_records_check ON check_records (check_id);
 CREATE INDEX derived_region_indicator_period ON derived (region_id, indicator_id, period);
+CREATE INDEX derived_fact ON derived (fact_id);  -- a card's derived values, and what each was derived from
+CREATE INDEX derived_target ON derived (target_id);
+CREATE INDEX derived_inputs_derived ON derived_inputs (derived_id);
+CREATE INDEX derived_inputs_fact ON derived_inputs (fact_id);
+CREATE INDEX derived_inputs_target ON derived_inputs (target_id);
 
 -- Full-text search over quotes, notes and source lines -------------------------
 -- FTS5 tables that hold the text to search, each row under the rowid of the row
