@@ -4,11 +4,13 @@ check the real build makes.
     .venv/bin/python bench/synth.py N ROOT
 
 writes ROOT/schema.sql, ROOT/data/ and ROOT/seeds/ with N records (about 10%
-targets, the rest facts) in article files of 500 records each, 300 (300 more for every further 300,000 records, so that no two records
-share a key) and a hundred indicators. Every record is stated on its own line of
-its article and cited with the exact quote and words; one in 20 is cited a
-second time on another line, one in 100 states a mis-scaled amount that the
-record corrects, with its reason and scale. The same N gives the same files.
+targets, the rest facts) in article files of 500 records each, 300 regions
+(and 300 more for every further 300,000 records, so that no two records share
+a key: `record_key`) and a hundred indicators. Every record is stated on its
+own line of its article and cited with the exact quote and words; one in 20
+is cited a second time on another line, one in 100 states a mis-scaled
+amount that the record corrects, with its reason and scale. The same N gives
+the same files.
 """
 
 from __future__ import annotations

@@ -60,3 +60,17 @@ def test_a_synthetic_corpus_of_several_blocks_builds(tmp_path, monkeypatch):
     assert counts["facts"] + counts["targets"] == 2 * synth.BLOCK + 500
     db = sqlite3.connect(tmp_path / "corpus" / "guangdong_facts.db")
     assert db.execute("select count(distinct region_id) from facts").fetchone()[0] == 6
+
+
+def test_every_reader_the_yaml_benchmark_compares_reads_the_synthetic_corpus(tmp_path):
+    bench_module("synth").generate(600, tmp_path)
+    readers = bench_module("yaml_readers").READERS
+    files = sorted(tmp_path.glob("data/**/*.yml"))
+    for name, (reader, module, _) in readers.items():
+        if importlib.util.find_spec(module) is None:
+            continue  # measured where installed
+        for path in files:
+            reader(path.read_bytes())
+    now = readers["strict_yaml now: line reader, libyaml where it gives up"][0]
+    before = readers["strict_yaml before: libyaml events assembled in Python"][0]
+    assert all(now(path.read_bytes()) == before(path.read_bytes()) for path in files)
