@@ -178,10 +178,9 @@ def _node(events, event, depth: int) -> Node:
 
 # The part of YAML that `_Lines` reads. A file is outside it if it holds any
 # character that is not printable (tabs, carriage returns, other line breaks,
-# a byte-order mark, control characters: also non-breaking spaces), or a line
-# that starts with a document marker or directive.
-_DOCUMENT_MARKERS = ("---", "...", "%")
-_LINE_MARKERS = tuple("\n" + m for m in _DOCUMENT_MARKERS)
+# a byte-order mark, control characters: also non-breaking spaces). A document
+# marker (`---`, `...`) or directive (`%`) is neither a key nor an entry, so the
+# reader gives up at it.
 _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators: a plain scalar starts with none of them
 _FIRST = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]"
 _PLAIN_KEY = rf"{_FIRST}(?:[^:#,\[\]{{}}\n]*[^\s:#,\[\]{{}}])?"  # no `:` or `#` inside, ends in a non-space
@@ -212,8 +211,7 @@ class _Lines:
 
     @classmethod
     def read(cls, text: str) -> Node | None:
-        if (not text.replace("\n", "").isprintable() or text.startswith(_DOCUMENT_MARKERS)
-                or any(marker in text for marker in _LINE_MARKERS)):
+        if not text.replace("\n", "").isprintable():
             return None
         try:
             return cls(text).document()
@@ -242,9 +240,9 @@ class _Lines:
         i = self.content(0)
         if i == self.end or self.rows[i][0]:
             raise _Outside  # empty, or the first line indented
-        node, i = self.sequence(i, 0, 1, False) if self.rows[i][1] else self.mapping(i, 0, 1)
+        node, i = self.sequence(i, 0, 1) if self.rows[i][1] else self.mapping(i, 0, 1)
         if i < self.end:
-            raise _Outside
+            raise _Outside  # a line that no collection took
         return node
 
     def mapping(self, i: int, col: int, depth: int) -> tuple[Mapping, int]:
@@ -274,9 +272,7 @@ class _Lines:
             else:
                 return node, i
             if len(indent) != col or dash:
-                if len(indent) < col:
-                    return node, i
-                raise _Outside
+                return node, i  # to the collection it belongs to, if any
 
     def below(self, i: int, col: int, depth: int, of_key: bool) -> tuple[Node, int]:
         """The value of a `key:` (of_key) or `-` with nothing after it on line i, in a collection
@@ -285,14 +281,13 @@ class _Lines:
         if j < self.end:
             indent, dash, _, _ = self.rows[j]
             if len(indent) > col:
-                return self.sequence(j, len(indent), depth, False) if dash else self.mapping(j, len(indent), depth)
-            if of_key and len(indent) == col and dash:
-                return self.sequence(j, col, depth, True)
+                return self.sequence(j, len(indent), depth) if dash else self.mapping(j, len(indent), depth)
+            if of_key and len(indent) == col and dash:  # a key's sequence may sit at the key's own column
+                return self.sequence(j, col, depth)
         return Scalar("", i + 1, True), j
 
-    def sequence(self, i: int, col: int, depth: int, indentless: bool) -> tuple[Sequence, int]:
-        """The block sequence whose first `-` is at column col of line i (indentless: a
-        mapping's value at the mapping's own column)."""
+    def sequence(self, i: int, col: int, depth: int) -> tuple[Sequence, int]:
+        """The block sequence whose first `-` is at column col of line i."""
         if depth >= MAX_DEPTH:
             raise _Outside
         rows = self.rows
@@ -310,10 +305,8 @@ class _Lines:
             if i == self.end:
                 return node, i
             indent, dash, key, rest = rows[i]
-            if len(indent) < col or (indentless and len(indent) == col and not dash):
+            if len(indent) != col or not dash:
                 return node, i
-            if len(indent) > col or not dash:
-                raise _Outside
 
     def value(self, i: int, col: int, rest: str, depth: int) -> tuple[Node, int]:
         """The value that starts on line i (rest: from its first character), in a collection at column col."""
