@@ -1,6 +1,7 @@
 # guangdong-facts: the two commands of the README, and their parts.
 #   make serve   set up, build guangdong_facts.db and serve it on 127.0.0.1
 #   make test    install what the tests need and run them all
+#   make release build, then write the release files into release/ (RELEASE=dir elsewhere)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,8 +9,9 @@ BIN    := $(VENV)/bin
 DB     ?= guangdong_facts.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
+RELEASE ?= release
 
-.PHONY: serve test build check clean chromium bench
+.PHONY: serve test build check clean chromium bench release
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +23,19 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(BIN)/.installed-release: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[release]'
+	touch $@
+
 build: $(BIN)/.installed
 	$(BIN)/python build_db.py -o $(DB)
 
 check: $(BIN)/.installed
 	$(BIN)/python build_db.py --check
+
+# Every table and view as CSV and Parquet, the .db and datapackage.json (gdfacts export).
+release: build $(BIN)/.installed-release
+	$(BIN)/gdfacts --db $(DB) export --replace $(RELEASE)
 
 serve: build
 	$(BIN)/gdfacts --db $(DB) serve --host $(HOST) --port $(PORT)

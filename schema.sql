@@ -219,7 +219,7 @@ CREATE TABLE target_status (
 ) STRICT;
 
 -- Relations between records, their checks and what they imply --------------
--- data/relations.yml declares the relations (relations.py applies them); the
+-- data/relations.yml declares the relations (gdfacts/relations/ applies them); the
 -- build checks each on every region and period it finds records for, on
 -- what the stated words allow: a figure stated as exact or approximate
 -- stands for anything within half a step of its last digit, a bound for
@@ -289,9 +289,27 @@ CREATE TABLE build_inputs (
     sha256 TEXT NOT NULL CHECK (length(sha256) = 64)
 ) STRICT;
 
+-- version, released and license come from CITATION.cff (the dataset's
+-- version and release date as its curators state them, never the clock, so
+-- the same inputs build the same file); inputs_sha256 tells apart builds of
+-- one version; builder and sqlite_version say what wrote the file.
 CREATE TABLE build_info (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+) STRICT;
+
+-- Every table, view and column of this file with its description, so that the
+-- file describes itself wherever it goes. The build writes it from
+-- metadata.yml, the one place descriptions are written, and refuses a table
+-- or column that metadata.yml does not describe.
+CREATE TABLE data_dictionary (
+    table_name  TEXT NOT NULL,
+    column_name TEXT,              -- NULL on the row describing the table itself
+    position    INTEGER NOT NULL CHECK (position >= 0),   -- 0 for the table itself, then its columns from 1
+    type        TEXT,              -- the table's kind (table, view, virtual), or the column's declared type (NULL: none)
+    description TEXT NOT NULL CHECK (length(trim(description)) > 0),
+    PRIMARY KEY (table_name, position),
+    CHECK ((position = 0) = (column_name IS NULL))
 ) STRICT;
 
 -- Indexes for the common filters ---------------------------------------------

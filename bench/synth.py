@@ -3,7 +3,7 @@ check the real build makes.
 
     .venv/bin/python bench/synth.py N ROOT
 
-writes ROOT/schema.sql, ROOT/data/ and ROOT/seeds/ with N records (about 10%
+writes ROOT/schema.sql (with metadata.yml and CITATION.cff), ROOT/data/ and ROOT/seeds/ with N records (about 10%
 targets, the rest facts) in article files of 500 records each, 300 regions
 (and 300 more for every further 300,000 records, so that no two records share
 a key: `record_key`) and a hundred indicators. Every record is stated on its
@@ -83,7 +83,7 @@ def generate(n: int, root: Path) -> None:
     for sub in ("data/facts", "seeds"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
-    for shared in ("schema.sql", "data/lexicon.yml", "data/units.yml"):
+    for shared in ("schema.sql", "metadata.yml", "CITATION.cff", "data/lexicon.yml", "data/units.yml"):
         shutil.copy(ROOT / shared, root / shared)
     regions = ["- id: country\n  name: Synthland\n  name_zh: 合成国\n  level: country\n  parent:\n  division_code:\n"]
     for r in range(regions_for(n)):

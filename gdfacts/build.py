@@ -1,9 +1,10 @@
 """Compile a checked Dataset into guangdong_facts.db, atomically.
 
-The database is written to a temporary file beside the target and moved into
-place only once it is complete and has passed SQLite's own integrity and
-foreign-key checks, so a failed or interrupted build leaves the previous
-database exactly as it was. The same inputs give a byte-identical file.
+The database and its inspect file are written to temporary files beside the
+targets and moved into place only once both are complete and the database has
+passed SQLite's own integrity and foreign-key checks, so a failed or
+interrupted build (a full disk included) leaves the previous database and
+inspect file exactly as they were. The same inputs give a byte-identical file.
 """
 
 from __future__ import annotations
@@ -57,39 +58,110 @@ def exclusive(output: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+class WriteFailed(OSError):
+    """The database could not be written (a full disk, a read-only folder, a
+    file-size limit): `strerror` says why, `left` what was left in place."""
+
+    LEFT_AS_IT_WAS = "it was left as it was"
+
+    def __init__(self, reason: str, left: str = LEFT_AS_IT_WAS):
+        super().__init__(reason)
+        self.strerror = reason
+        self.left = left
+
+
 def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
-    """Write the database to `output` atomically; return the row counts.
-    The caller holds `exclusive(output)`."""
+    """Write the database to `output`, and its inspect file beside it, atomically;
+    return the row counts. The caller holds `exclusive(output)`.
+
+    Both are written in full to temporary files first (the database checked and
+    synced), and only then moved into place, the database first: a failure
+    while writing, a full disk included, leaves both exactly as they were and
+    raises WriteFailed. Should the second move fail, the previous inspect file
+    is removed rather than left describing another database."""
     output = Path(output)
-    fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    inspect = publication.inspect_file(output)
+    made: list[Path] = []
     try:
-        db = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            # A temporary file that is thrown away on any failure needs no journal
-            # and no syncs until it is complete (it is fsynced before the rename).
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            db.execute("PRAGMA cache_size = -65536")
-            db.executescript(data.schema_sql)
-            db.execute("PRAGMA foreign_keys = OFF")  # checked once, whole, by _verify's foreign_key_check
-            db.execute("BEGIN")
-            counts = _insert(db, data)
-            fill_search(db)
-            db.execute("COMMIT")
-            _verify(db)
-            db.execute("VACUUM")
-        finally:
-            db.close()
-        with open(tmp, "rb+") as f:
+        fd, db_tmp = _temporary(output, made)
+        os.close(fd)  # SQLite opens it by name
+        counts = _write_database(data, db_tmp)
+        fd, inspect_tmp = _temporary(inspect, made)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(publication.inspect_text(db_tmp, published_as=output))
+            f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, output)
-        _fsync_dir(output.parent)
+        os.chmod(inspect_tmp, 0o444)  # readable by whoever serves it, like the database
+        os.replace(db_tmp, output)
+    except (OSError, sqlite3.Error) as e:
+        _remove(made)
+        raise WriteFailed(_reason(e)) from e
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(made)
         raise
+    try:
+        os.replace(inspect_tmp, inspect)
+    except OSError as e:
+        _remove(made)
+        left = "the new database is in place, but not its inspect file"
+        try:
+            inspect.unlink(missing_ok=True)
+            left += ": the previous one was removed, and gdfacts serve writes a new one"
+        except OSError:
+            left += ": the previous one describes the previous database until gdfacts serve rewrites it"
+        raise WriteFailed(_reason(e), left) from e
+    try:
+        _fsync_dir(output.parent)
+    except OSError as e:
+        raise WriteFailed(_reason(e), "the new database and its inspect file are in place, but their folder "
+                                      "could not be synced to disk") from e
+    return counts
+
+
+def _temporary(target: Path, made: list[Path]) -> tuple[int, Path]:
+    """A new empty file beside `target`, named for it (`.<name>.<random>.tmp`), open for writing."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    made.append(Path(name))
+    return fd, made[-1]
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - the next build's exclusive() removes it
+            pass
+
+
+def _reason(e: BaseException) -> str:
+    """Why a write failed, in a few words: the system's (No space left on device) or SQLite's."""
+    if isinstance(e, sqlite3.Error):
+        return f"SQLite: {e}"
+    return getattr(e, "strerror", None) or str(e)
+
+
+def _write_database(data: dataset.Dataset, path: Path) -> dict[str, int]:
+    """Write the complete, checked database into `path` (a new file) and sync it to disk."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        # A temporary file that is thrown away on any failure needs no journal
+        # and no syncs until it is complete (it is fsynced before the rename).
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA cache_size = -65536")
+        db.executescript(data.schema_sql)
+        db.execute("PRAGMA foreign_keys = OFF")  # checked once, whole, by _verify's foreign_key_check
+        db.execute("BEGIN")
+        counts = _insert(db, data)
+        fill_search(db)
+        db.execute("COMMIT")
+        _verify(db)
+        db.execute("VACUUM")
+    finally:
+        db.close()
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+    os.chmod(path, 0o444)
     return counts
 
 
@@ -137,9 +209,11 @@ def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
     db.executemany("INSERT INTO build_inputs VALUES (?,?)", data.inputs)
     db.executemany(
         "INSERT INTO build_info VALUES (?,?)",
-        [("inputs_sha256", inputs_digest(data.inputs)), ("builder", f"gdfacts {__version__}"),
-         ("sqlite_version", sqlite3.sqlite_version)],
+        [("version", data.release["version"]), ("released", data.release["date-released"]),
+         ("license", data.release["license"]), ("inputs_sha256", inputs_digest(data.inputs)),
+         ("builder", f"gdfacts {__version__}"), ("sqlite_version", sqlite3.sqlite_version)],
     )
+    db.executemany("INSERT INTO data_dictionary VALUES (?,?,?,?,?)", data.dictionary)
     return counts
 
 
@@ -237,7 +311,6 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
         output = Path(output) if output is not None else root / DEFAULT_DB
         with exclusive(output):
             write(data, output)
-            publication.write_inspect(output)
     return counts
 
 
@@ -259,8 +332,11 @@ def main(argv: list[str] | None = None) -> int:
         left = "nothing was written" if args.check else f"{output} was left as it was"
         print(f"Build failed: {len(failed.problems)} problem(s); {left}.", file=sys.stderr)
         return 1
-    except OSError as e:  # the disk, not the data: full, read-only, no permission
-        print(f"Build failed: cannot write {output}: {e.strerror or e}; it was left as it was.", file=sys.stderr)
+    except WriteFailed as e:  # the disk, not the data: full, read-only, no permission
+        print(f"Build failed: cannot write {output}: {e.strerror}; {e.left}.", file=sys.stderr)
+        return 1
+    except OSError as e:  # the folder or its lock file, before anything was written
+        print(f"Build failed: cannot write {output}: {e.strerror or e}; {WriteFailed.LEFT_AS_IT_WAS}.", file=sys.stderr)
         return 1
     summary = f"{counts['facts']} facts, {counts['targets']} targets, {counts['citations']} citations from {counts['sources']} sources"
     if args.check:

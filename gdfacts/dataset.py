@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, lexicon, outcomes, relations, spec, strict_yaml
-from .inputs import (DATA_DIR, FACTS_DIR, LEXICON_FILES, MAX_INPUT_BYTES, REFERENCE_FILES, SCHEMA_FILE,
-                     SEED_CHECKSUMS, SEEDS_DIR, Inputs, read_input)
+from .inputs import (CITATION_FILE, DATA_DIR, FACTS_DIR, LEXICON_FILES, MAX_INPUT_BYTES, METADATA_FILE, REFERENCE_FILES,
+                     SCHEMA_FILE, SEED_CHECKSUMS, SEEDS_DIR, Inputs, read_input)
 from .model import CITATION_COLUMNS, ROW_COLUMNS, Citation, FileCheck, Record, Source
 from .problems import BuildFailed, Problem
 from .rules import citations as citation_rules
@@ -34,7 +34,7 @@ from .rules.references import LINE_BREAKS
 # What other modules use, wherever it is defined.
 __all__ = ["load", "check_file", "check_files", "Dataset", "Checking", "Source", "Citation", "Record", "FileCheck",
            "ROW_COLUMNS", "CITATION_COLUMNS", "read_input", "REFERENCE_FILES", "DATA_DIR", "FACTS_DIR", "SEEDS_DIR",
-           "SCHEMA_FILE", "SEED_CHECKSUMS", "LEXICON_FILES", "LINE_BREAKS", "MAX_INPUT_BYTES"]
+           "SCHEMA_FILE", "SEED_CHECKSUMS", "LEXICON_FILES", "LINE_BREAKS", "MAX_INPUT_BYTES", "METADATA_FILE", "CITATION_FILE"]
 
 
 @dataclass
@@ -49,6 +49,8 @@ class Dataset:
     relations: relations.Result | None = None
     statements: list = field(default_factory=list)  # outcomes.Statement
     statuses: list = field(default_factory=list)  # outcomes.Status
+    release: dict = field(default_factory=dict)  # CITATION.cff's version, date-released and license
+    dictionary: list = field(default_factory=list)  # the rows of data_dictionary
 
 
 @dataclass
@@ -93,12 +95,16 @@ def load(root: Path | str) -> Dataset:
     statuses, found = outcomes.decide(targets, facts, statements,
                                       {ident: e.get("better") for ident, e in refs["indicators"].items()})
     problems += found
+    release, found = inputs.release()  # read after the fact files, so that neither file is part of their cache key
+    problems += found
+    described, found = inputs.dictionary(schema_sql)
+    problems += found
     problems += inputs.seed_checksums()
     if problems:
         raise BuildFailed(problems)
     return Dataset(schema_sql=schema_sql, lexicon=lex, sources=sources, regions=refs["regions"],
                    indicators=refs["indicators"], records=records, inputs=sorted(inputs.digests.items()),
-                   relations=related, statements=statements, statuses=statuses)
+                   relations=related, statements=statements, statuses=statuses, release=release, dictionary=described)
 
 
 def _relations(inputs: Inputs, records: list[relations.Record], indicators, lex) -> tuple[relations.Result | None, list[Problem]]:

@@ -14,13 +14,15 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from . import lexicon, spec, strict_yaml
+from . import dictionary, lexicon, periods, spec, strict_yaml
 from .problems import USED_TWICE, Message, Problem
 
 DATA_DIR = "data"
 FACTS_DIR = "data/facts"
 SEEDS_DIR = "seeds"
 SCHEMA_FILE = "schema.sql"
+METADATA_FILE = "metadata.yml"  # the descriptions of every table and column
+CITATION_FILE = "CITATION.cff"  # the dataset's version, release date and licence
 REFERENCE_FILES = {
     "sources": ("data/sources.yml", spec.SOURCE),
     "regions": ("data/regions.yml", spec.REGION),
@@ -42,6 +44,9 @@ MESSAGES = (
     Message("`does not run in SQLite: ...`", "`schema.sql` is the project's own: restore it, or fix the SQL",
             r"^does not run in SQLite: "),
     USED_TWICE,
+    Message("`date-released 'D' is not a day of the calendar` / `must be a mapping of keys to values (the Citation File Format)`",
+            "CITATION.cff gives the version and its release date: fix it (see How to cite)",
+            r"^date-released '[^']*' is not a day of the calendar|\(the Citation File Format\)$"),
 )
 
 
@@ -142,6 +147,32 @@ class Inputs:
                 continue
             by_id[ident] = entry
         return by_id, problems
+
+    def release(self) -> tuple[dict, list[Problem]]:
+        """The dataset's version, release date and licence, as CITATION.cff states them."""
+        node, problems = self.yaml(CITATION_FILE)
+        if problems:
+            return {}, problems
+        if not isinstance(node, strict_yaml.Mapping):
+            return {}, [Problem(CITATION_FILE, getattr(node, "line", 1),
+                                "must be a mapping of keys to values (the Citation File Format)")]
+        read = [key for key in node.items if key in spec.RELEASE]  # the Citation File Format says what the others are
+        entry, problems = spec.read_map(strict_yaml.Mapping({k: node.items[k] for k in read}, node.line,
+                                                            {k: node.key_lines[k] for k in read}),
+                                        spec.RELEASE, CITATION_FILE, "citation")
+        if entry is None or problems:
+            return {}, problems
+        if periods.problem(entry["date-released"]) is not None:  # the periods' own calendar rule
+            return {}, [Problem(CITATION_FILE, entry.line_of("date-released"),
+                                f"date-released '{entry['date-released']}' is not a day of the calendar")]
+        return dict(entry.values), []
+
+    def dictionary(self, schema_sql: str) -> tuple[list[tuple], list[Problem]]:
+        """The rows of data_dictionary: every table and column of the schema with its description from metadata.yml."""
+        data, problems = self.read(METADATA_FILE)
+        if data is None:
+            return [], problems
+        return dictionary.rows(data, METADATA_FILE, schema_sql)
 
     def fact_files(self) -> tuple[list[str], list[Problem]]:
         """The fact files (data/facts/*.yml, in path order), and a problem for

@@ -39,10 +39,12 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def inspect_data(db: Path) -> dict:
+def inspect_data(db: Path, published_as: Path | None = None) -> dict:
     """What `datasette inspect` records for an immutable database: its hash,
-    size and the row count of every table (tests compare the two)."""
+    size and the row count of every table (tests compare the two). The build
+    inspects its temporary file, `published_as` the path it is moved to."""
     db = Path(db)
+    published_as = Path(published_as) if published_as is not None else db
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -54,16 +56,22 @@ def inspect_data(db: Path) -> dict:
                 counts[name] = {"count": None}
     finally:
         conn.close()
-    return {db.stem: {"hash": _sha256(db), "size": db.stat().st_size, "file": str(db), "tables": counts}}
+    return {published_as.stem: {"hash": _sha256(db), "size": db.stat().st_size, "file": str(published_as), "tables": counts}}
+
+
+def inspect_text(db: Path, published_as: Path | None = None) -> str:
+    """The inspect file's text (see inspect_data)."""
+    return json.dumps(inspect_data(db, published_as), indent=2)
 
 
 def write_inspect(db: Path) -> Path:
-    """Write the inspect file of `db` atomically; the build calls this after every write."""
+    """Write the inspect file of `db` atomically (`gdfacts serve` does when it is missing or stale;
+    the build writes it with the database, see build.write)."""
     target = inspect_file(db)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as f:
-            json.dump(inspect_data(db), f, indent=2)
+            f.write(inspect_text(db))
         os.chmod(tmp, 0o444)  # readable by whoever serves it, like the database
         os.replace(tmp, target)
     except BaseException:

@@ -400,10 +400,33 @@ UNIT_LABELS = {"CNY": "CNY", "USD": "USD", "HKD": "HKD", "percent": "%", "percen
                "rank": "rank", "times": "times", "persons": "people", "enterprises": "enterprises",
                "tonnes": "tonnes", "teu": "TEU", "kwh": "kWh", "cny_per_person": "yuan per person",
                "cny_per_usd": "yuan per US dollar", "cny_per_hkd": "yuan per Hong Kong dollar"}
+# In words, as a sentence would say it: the words before and after the number
+# (a rank is an ordinal, 1st). Every one of them is a word the reader knows.
+UNIT_WORDS = {"CNY": ("", "yuan"), "USD": ("US$", ""), "HKD": ("HK$", ""), "percent": ("", "percent"),
+              "percentage_points": ("", "percentage points"), "count": ("", ""), "times": ("", "times"),
+              "persons": ("", "people"), "enterprises": ("", "enterprises"), "tonnes": ("", "tonnes"),
+              "teu": ("", "TEU"), "kwh": ("", "kWh"), "cny_per_person": ("", "yuan per person"),
+              "cny_per_usd": ("", "yuan per US dollar"), "cny_per_hkd": ("", "yuan per Hong Kong dollar")}
+CURRENCY_NAMES = {"USD": "US dollars", "HKD": "Hong Kong dollars"}
+QUALIFIER_WORDS = {"exact": "", "approximately": "about", "more_than": "more than", "at_least": "at least",
+                   "less_than": "less than", "at_most": "at most"}
 
 
-def format_quantity(value: Decimal | float, unit: str, high: Decimal | float | None = None) -> str:
-    """A value for people: 3.46 trillion CNY, 6.0 %, 170,000, rank 1, 5.0 to 5.5 %."""
+def format_quantity(value: Decimal | float, unit: str, high: Decimal | float | None = None, *,
+                    words: bool = False, qualifier: str | None = None) -> str:
+    """A value for people: 3.46 trillion CNY, 6.0 %, 170,000, rank 1, 5.0 to 5.5 %;
+    with `words`, as a sentence says it: 3.46 trillion yuan, US$482 billion,
+    6 percent, 1st, 5 to 5.5 percent, "more than 1 trillion yuan" with its qualifier."""
+    if qualifier and QUALIFIER_WORDS[qualifier]:
+        return f"{QUALIFIER_WORDS[qualifier]} {format_quantity(value, unit, high, words=words)}"
+    if high is not None and words:  # 5 to 5.5 percent, 0.9 to 1.2 trillion yuan, US$1 billion to US$2 billion
+        scale = _scale(Decimal(str(high))) if unit not in _UNSCALED else None
+        low_text = _in_words(Decimal(str(value)), unit, scale)
+        high_text = _in_words(Decimal(str(high)), unit)
+        low_number, _, low_rest = low_text.partition(" ")
+        if low_rest and high_text.partition(" ")[2] == low_rest and low_number[:1].isdigit():
+            low_text = low_number
+        return f"{low_text} to {high_text}"
     if high is not None:
         low_text, high_text = format_quantity(value, unit), format_quantity(high, unit)
         label = UNIT_LABELS.get(unit, unit)
@@ -411,6 +434,8 @@ def format_quantity(value: Decimal | float, unit: str, high: Decimal | float | N
             low_text = low_text[: -len(label) - 1]
         return f"{low_text} to {high_text}"
     number = Decimal(str(value))
+    if words:
+        return _in_words(number, unit)
     label = UNIT_LABELS.get(unit, unit)
     if unit == "percent":
         return f"{_plain(number, minimum_decimals=1)} %"
@@ -420,13 +445,52 @@ def format_quantity(value: Decimal | float, unit: str, high: Decimal | float | N
         return f"rank {_plain(number)}"
     if unit == "times":
         return f"{_plain(number)} times"
-    for size, name in _SCALE_NAMES:
-        if abs(number) >= size:
-            return f"{_plain(number / size)} {name} {label}".rstrip()
+    if (scaled := _scaled(number)) is not None:
+        return f"{scaled} {label}".rstrip()
     if unit in ("CNY", "USD", "HKD"):
         return f"{_plain(number)} {label}"
     text = f"{int(number):,}" if number == number.to_integral_value() else _plain(number)
     return f"{text} {label}".rstrip()
+
+
+_UNSCALED = ("percent", "percentage_points", "times", "rank")
+
+
+def _in_words(number: Decimal, unit: str, scale: tuple | None = None) -> str:
+    if unit == "rank":
+        return _ordinal(number)
+    before, after = UNIT_WORDS.get(unit, ("", unit))
+    if unit == "percentage_points" and abs(number) == 1:
+        after = "percentage point"
+    if before and number < 0:  # a sign cannot stand before US$: -5 billion US dollars
+        before, after = "", CURRENCY_NAMES[unit]
+    scale = scale or (None if unit in _UNSCALED else _scale(number))
+    digits = f"{_plain(number / scale[0])} {scale[1]}" if scale else _grouped(number)
+    return f"{before}{digits} {after}".rstrip()
+
+
+def _scale(number: Decimal) -> tuple | None:
+    """The scale a million or more is written in: (10**12, "trillion")."""
+    return next(((size, name) for size, name in _SCALE_NAMES if abs(number) >= size), None)
+
+
+def _scaled(number: Decimal) -> str | None:
+    """A million or more in its scale word: 3.46 trillion, 1.5 million."""
+    if (scale := _scale(number)) is None:
+        return None
+    return f"{_plain(number / scale[0])} {scale[1]}"
+
+
+def _grouped(number: Decimal) -> str:
+    """Thousands grouped: 170,000; 52,000.5; -8.5."""
+    whole, _, fraction = _plain(abs(number)).partition(".")
+    return ("-" if number < 0 else "") + f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+def _ordinal(number: Decimal) -> str:
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 _ZH_SCALES = ((Decimal(10) ** 12, "万亿"), (Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))

@@ -207,7 +207,7 @@ RELATION = {
     "id": _id(),
     "kind": Field("text"),
     "why": Field("text"),
-    # the members, by kind (relations.py says which each kind needs)
+    # the members, by kind (relations/declared.py says which each kind needs)
     "total": _id(required=False),
     "parts": Field("texts", required=False),
     "part": _id(required=False),
@@ -238,6 +238,16 @@ ACKNOWLEDGED = {
 RELATIONS_FILE = {
     "relations": Field("list", item=RELATION),
     "acknowledged": Field("list", required=False, item=ACKNOWLEDGED),
+}
+
+# The keys of CITATION.cff the build reads: the dataset's version, its release
+# date and its licence (an SPDX identifier). The Citation File Format defines
+# the file's other keys, and tests/test_release.py checks it against that format.
+RELEASE = {
+    "version": Field("text"),
+    "date-released": Field("text", True, re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"),
+                           "an ISO 8601 date in quotes, such as '2026-11-24'"),
+    "license": Field("text", True, re.compile(r"[A-Za-z0-9.+-]+"), "one SPDX licence identifier, such as CC-BY-4.0"),
 }
 
 

@@ -71,7 +71,7 @@ class Mini:
 
 def make_mini(root: Path) -> Mini:
     shutil.copytree(MINI, root, dirs_exist_ok=True)
-    for shared in ("schema.sql", "data/lexicon.yml", "data/units.yml"):  # the repository's own
+    for shared in ("schema.sql", "metadata.yml", "CITATION.cff", "data/lexicon.yml", "data/units.yml"):  # the repository's own
         shutil.copy(REPO / shared, root / shared)
     return Mini(root)
 

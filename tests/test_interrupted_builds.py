@@ -25,7 +25,7 @@ NOTE_TO = "      for them (an edit, so that the new build differs).\n"
 def copy_of_the_real_data(root):
     for name in ("data", "seeds"):
         shutil.copytree(REPO / name, root / name)
-    for shared in ("schema.sql", "data/lexicon.yml", "data/units.yml"):
+    for shared in ("schema.sql", "metadata.yml", "CITATION.cff", "data/lexicon.yml", "data/units.yml"):
         shutil.copy(REPO / shared, root / shared)
     return root
 

@@ -40,7 +40,8 @@ ZH_FACTS = NEW["zh_communique"][1]
 
 def add_new_articles(root: Path) -> None:
     """A copy of the repository's dataset in root, with the two articles added."""
-    shutil.copy(REPO / "schema.sql", root / "schema.sql")
+    for shared in ("schema.sql", "metadata.yml", "CITATION.cff"):
+        shutil.copy(REPO / shared, root / shared)
     shutil.copytree(REPO / "data", root / "data")
     shutil.copytree(REPO / "seeds", root / "seeds")
     for name, (seed, facts) in NEW.items():

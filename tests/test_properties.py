@@ -71,6 +71,29 @@ def test_the_reader_reads_back_what_it_formats(value_and_unit):
     assert unit in stated.units, shown
 
 
+SIGNED_AMOUNTS = st.decimals(min_value=Decimal("-9e15"), max_value=Decimal("9e15"), places=4).filter(bool)
+WORDED = st.one_of(
+    VALUES,
+    st.tuples(SIGNED_AMOUNTS, st.sampled_from(["CNY", "USD", "HKD"])),
+    st.tuples(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100"), places=2), st.sampled_from(
+        ["times", "cny_per_usd", "cny_per_hkd", "cny_per_person"])),
+)
+QUALIFIERS = st.sampled_from([None, "exact", "approximately", "more_than", "at_least", "less_than", "at_most"])
+
+
+@given(WORDED, QUALIFIERS, st.booleans())
+def test_the_reader_reads_back_what_it_writes_in_words(value_and_unit, qualifier, as_range):
+    value, unit = value_and_unit
+    high = value * 2 if as_range and value > 0 and unit != "rank" else None
+    shown = format_quantity(value, unit, high, words=True, qualifier=qualifier)
+
+    stated = read_stated(shown)
+
+    assert stated.value == value and stated.high == high, shown
+    assert unit in stated.units, shown
+    assert stated.qualifier == (None if qualifier in (None, "exact") else qualifier), shown
+
+
 @given(VALUES)
 def test_the_reader_reads_back_what_it_writes_in_chinese(value_and_unit):
     value, unit = value_and_unit

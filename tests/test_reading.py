@@ -6,7 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import yaml
 
+from conftest import REPO
 from gdfacts import clause, coverage, periods
 from gdfacts.lexicon import default
 from gdfacts.quantities import Unreadable, format_quantity, format_quantity_zh, read_stated
@@ -226,6 +228,27 @@ def test_periods_sort_by_year_as_text():
 )
 def test_formats_values_for_people(value, unit, shown):
     assert format_quantity(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    "value, unit, extra, shown",
+    [(3.46e12, "CNY", {}, "3.46 trillion yuan"), (4.82e11, "USD", {}, "US$482 billion"),
+     (5.5, "percent", {}, "5.5 percent"), (6.0, "percent", {}, "6 percent"), (-8.5, "percent", {}, "-8.5 percent"),
+     (1.0, "rank", {}, "1st"), (2.0, "rank", {}, "2nd"), (13.0, "rank", {}, "13th"), (31.0, "count", {}, "31"),
+     (170000.0, "persons", {}, "170,000 people"), (0.2, "percentage_points", {}, "0.2 percentage points"),
+     (1e12, "CNY", {"qualifier": "more_than"}, "more than 1 trillion yuan"),
+     (5.0, "percent", {"high": 5.5, "qualifier": "approximately"}, "about 5 to 5.5 percent"),
+     (-5e9, "USD", {}, "-5 billion US dollars")],
+)
+def test_formats_values_in_words_as_a_sentence_says_them(value, unit, extra, shown):
+    assert format_quantity(value, unit, words=True, **extra) == shown
+
+
+def test_every_unit_has_its_words_and_its_label():
+    from gdfacts.quantities import UNIT_LABELS, UNIT_WORDS
+
+    units = {unit["id"] for unit in yaml.safe_load((REPO / "data" / "units.yml").read_text(encoding="utf-8"))}
+    assert units - {"rank"} <= set(UNIT_WORDS) and units <= set(UNIT_LABELS)
 
 
 def test_formats_values_as_a_chinese_report_writes_them():

@@ -223,7 +223,8 @@ def test_a_relation_that_cannot_apply_is_refused_at_its_line(tmp_path, capsys, e
 def real_copy(root: Path) -> Path:
     for part in ("data", "seeds"):
         shutil.copytree(REPO / part, root / part)
-    shutil.copy(REPO / "schema.sql", root / "schema.sql")
+    for shared in ("schema.sql", "metadata.yml", "CITATION.cff"):
+        shutil.copy(REPO / shared, root / shared)
     return root
 
 

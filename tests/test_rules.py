@@ -541,11 +541,12 @@ def test_a_change_to_any_module_of_the_checks_is_a_new_cache(tmp_path, monkeypat
     from gdfacts import cache
 
     assert Path(rule_groups.__file__).parent.parent == cache.PACKAGE
+    relations_modules = sorted(Path(relations_module.__file__).parent.glob("*.py"))  # the package, each of its modules
     copy = tmp_path / "gdfacts"
     shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "PACKAGE", copy)
     modules = ["dataset.py", "inputs.py", "model.py", *(f"rules/{Path(m.__file__).name}" for m in (references, records, citations, corpus)),
-               "rules/__init__.py"]
+               "rules/__init__.py", *(str(p.relative_to(cache.PACKAGE)) for p in relations_modules)]
+    monkeypatch.setattr(cache, "PACKAGE", copy)
     try:
         for rel in modules:
             cache.code_digest.cache_clear()
