@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/floor.py ROOT OUTPUT.db
 
-Parse every YAML file with libyaml's loader (PyYAML's CSafeLoader), check
-each quote on its cited line, insert the rows in one transaction with the
-project's schema, and write the full-text tables as the build does. No other validation.
+Parse every YAML file with the fastest reader of YAML the project has
+(`gdfacts.strict_yaml`, whose line reader takes the whole of this corpus:
+bench/yaml_readers.py measures it against libyaml), check each quote on its
+cited line, insert the rows in one transaction with the project's schema, and
+write the full-text tables as the build does. No other validation.
 """
 
 from __future__ import annotations
@@ -13,13 +15,28 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import yaml
-
+from gdfacts import strict_yaml
 from gdfacts.build import fill_search  # the full-text tables, written as the build writes them
 
 
+def read(path: Path) -> strict_yaml.Node:
+    node, problems = strict_yaml.load(path.read_bytes(), str(path))
+    if problems:
+        raise SystemExit(str(problems[0]))
+    return node
+
+
+def fields(mapping: strict_yaml.Mapping) -> dict:
+    """A mapping's values: text, None where empty, the nodes themselves where they are lists."""
+    return {key: (node.value or None) if isinstance(node, strict_yaml.Scalar) else node.items
+            for key, node in mapping.items.items()}
+
+
+def load(path: Path) -> list[dict]:
+    return [fields(entry) for entry in read(path).items]
+
+
 def floor(root: Path, output: Path) -> int:
-    load = lambda path: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)  # noqa: E731
     regions, indicators = load(root / "data/regions.yml"), load(root / "data/indicators.yml")
     sources = {s["id"]: s for s in load(root / "data/sources.yml")}
     db = sqlite3.connect(output, isolation_level=None)
@@ -37,24 +54,24 @@ def floor(root: Path, output: Path) -> int:
     units = {i["id"]: i["unit"] for i in indicators}
     citation_id = records = 0
     for path in sorted((root / "data/facts").glob("*.yml")):
-        doc = load(path)
+        doc = fields(read(path))
         source = sources[doc["source"]]
         lines = (root / source["seed"]).read_text(encoding="utf-8").split("\n")
         db.executemany("INSERT INTO source_lines VALUES (?,?,?)", ((source["id"], n, t) for n, t in enumerate(lines[:-1], 1)))
-        for r in doc["records"]:
+        for r in map(fields, doc["records"]):
             table = "targets" if r["kind"] in ("target", "plan") else "facts"
             ident = f"{r['region']}-{r['indicator']}-{r['period']}-{r['kind']}"
             db.execute(f"INSERT INTO {table} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        (ident, r["region"], r["indicator"], r["period"], r["kind"], float(r["value"]), None, units[r["indicator"]],
                         "exact", 0, None, None, None, str(path), 0))
             records += 1
-            for c in r["citations"]:
-                if c["quote"] not in lines[c["line"] - 1]:
+            for c in map(fields, r["citations"]):
+                if c["quote"] not in lines[int(c["line"]) - 1]:
                     raise SystemExit(f"{path}: quote not on line {c['line']}")
                 citation_id += 1
                 db.execute("INSERT INTO citations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (citation_id, ident if table == "facts" else None, ident if table == "targets" else None,
-                            source["id"], c["line"], c["quote"], c["stated"], 0.0, None, 1.0, None, "exact", 0, None, None))
+                            source["id"], int(c["line"]), c["quote"], c["stated"], 0.0, None, 1.0, None, "exact", 0, None, None))
     fill_search(db)
     db.execute("COMMIT")
     db.close()

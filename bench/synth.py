@@ -4,11 +4,13 @@ check the real build makes.
     .venv/bin/python bench/synth.py N ROOT
 
 writes ROOT/schema.sql (with metadata.yml and CITATION.cff), ROOT/data/ and ROOT/seeds/ with N records (about 10%
-targets, the rest facts) in article files of 500 records each, a few hundred
-regions and a hundred indicators. Every record is stated on its own line of
-its article and cited with the exact quote and words; one in 20 is cited a
-second time on another line, one in 100 states a mis-scaled amount that the
-record corrects, with its reason and scale. The same N gives the same files.
+targets, the rest facts) in article files of 500 records each, 300 regions
+(and 300 more for every further 300,000 records, so that no two records share
+a key: `record_key`) and a hundred indicators. Every record is stated on its
+own line of its article and cited with the exact quote and words; one in 20
+is cited a second time on another line, one in 100 states a mis-scaled
+amount that the record corrects, with its reason and scale. The same N gives
+the same files.
 """
 
 from __future__ import annotations
@@ -25,6 +27,29 @@ REGIONS = 300
 INDICATORS = 100
 SYLLABLES = ["ka", "lo", "mi", "ren", "shu", "tai", "wen", "xin", "yao", "zhe", "bei", "dong", "fu", "gan", "hua", "jin"]
 YEARS = list(range(2015, 2025))
+TARGET_YEAR = "2025"
+BLOCK = REGIONS * INDICATORS * len(YEARS)  # records before a key would repeat in the first 300 regions
+
+
+def regions_for(n: int) -> int:
+    """How many regions n records take: 300, and 300 more for each further block."""
+    return REGIONS * max(1, -(-n // BLOCK))
+
+
+def record_key(i: int) -> tuple[int, int, str, str]:
+    """Record i's region, indicator, period and kind (its unit is its indicator's).
+
+    Facts take each indicator in turn, then each region, then each year;
+    every tenth record is instead a target for 2025, one per region and
+    indicator. Each block of records gets its own 300 regions, so keys never
+    repeat at any size, and sizes up to one block keep their first regions.
+    """
+    block = i // BLOCK
+    if i % 10 == 9:
+        t = i // 10
+        return t // INDICATORS % REGIONS + REGIONS * block, t % INDICATORS, TARGET_YEAR, "target"
+    return (i // INDICATORS % REGIONS + REGIONS * block, i % INDICATORS,
+            str(YEARS[i // (REGIONS * INDICATORS) % len(YEARS)]), "actual")
 
 
 def name(i: int, parts: int) -> str:
@@ -61,7 +86,7 @@ def generate(n: int, root: Path) -> None:
     for shared in ("schema.sql", "metadata.yml", "CITATION.cff", "data/lexicon.yml", "data/units.yml"):
         shutil.copy(ROOT / shared, root / shared)
     regions = ["- id: country\n  name: Synthland\n  name_zh: 合成国\n  level: country\n  parent:\n  division_code:\n"]
-    for r in range(REGIONS):
+    for r in range(regions_for(n)):
         regions.append(f"- id: r{r:03d}\n  name: {name(r, 3)}\n  name_zh: 市{r}\n  level: city\n"
                        f"  parent: country\n  division_code:\n")
     (root / "data/regions.yml").write_text("".join(regions), encoding="utf-8")
@@ -75,13 +100,9 @@ def generate(n: int, root: Path) -> None:
     for a, first in enumerate(range(0, n, PER_FILE)):
         lines, records = [f"A synthetic work report, number {name(a, 3)}."], []
         for i in range(first, min(n, first + PER_FILE)):
-            j, r, year = i % INDICATORS, (i // INDICATORS) % REGIONS, YEARS[(i // (REGIONS * INDICATORS)) % len(YEARS)]
+            r, j, period, kind = record_key(i)
             unit = indicator_unit(j)
-            target = i % 10 == 9
-            kind, period = ("target", "2025") if target else ("actual", str(year))
-            if target:  # targets are for 2025, one per region and indicator at most
-                j, r = i // 10 % INDICATORS, i // 10 // INDICATORS % REGIONS
-                unit = indicator_unit(j)
+            target = kind == "target"
             words, value = stated_words(i, unit)
             place, what = name(r, 3), f"{name(j, 2).lower()} output"
             verb = "aims for" if target else "reached"
@@ -94,7 +115,7 @@ def generate(n: int, root: Path) -> None:
                 quote = f"{what} {verb} {words}"
                 correction = ("        correction:\n          reason: the article drops a factor of ten "
                               "(synthetic)\n          scale: 10\n")
-            when = "in 2025" if target else f"in {year}"
+            when = f"in {period}"
             lines.append(f"{place}'s {quote} {when}.")
             citations.append(f"      - line: {len(lines)}\n        quote: {quote}\n        stated: '{words}'\n{correction}")
             if i % 20 == 0 and not correction:

@@ -7,10 +7,21 @@ aliases (which also rules out exponential "billion laughs" documents), explicit
 tags, keys given twice, non-text keys, several documents in one file, a
 byte-order mark, bytes that are not UTF-8. Values stay text; `gdfacts.spec`
 turns them into the types each field expects.
+
+Two readers give the same trees. Most curated files use a small part of YAML
+(block mappings and lists, one-line plain and quoted scalars, folded `>-`
+notes, one-line lists such as `['2022', '2023']`); `_Lines` reads that part
+line by line, about twice as fast as assembling libyaml's events in Python.
+The moment a file steps outside it (or holds anything it would refuse, or
+anything libyaml would reject) `_Lines` gives up and libyaml (PyYAML's C
+parser, through its events) reads the whole file, and gives every problem.
+`tests/test_yaml_readers.py` holds the two readers to the same tree, lines
+and plain flags included, on every file the tests know and on generated ones.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -89,6 +100,13 @@ def load(data: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         return None, [Problem(path, line, f"is not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
+    node = _Lines.read(text)
+    if node is not None:
+        return node, []
+    return _load_with_libyaml(text, path)
+
+
+def _load_with_libyaml(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     try:
         return _compose(text), []
     except _Refused as e:
@@ -156,3 +174,212 @@ def _node(events, event, depth: int) -> Node:
             mapping.items[key.value] = _node(events, next(events), depth + 1)
             mapping.key_lines[key.value] = key.line
     raise _Refused(line, f"has unexpected YAML content ({type(event).__name__})")  # pragma: no cover
+
+
+# The part of YAML that `_Lines` reads. A file is outside it if it holds any
+# character that is not printable (tabs, carriage returns, other line breaks,
+# a byte-order mark, control characters: also non-breaking spaces). A document
+# marker (`---`, `...`) or directive (`%`) is neither a key nor an entry, so the
+# reader gives up at it.
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators: a plain scalar starts with none of them
+_FIRST = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]"
+_PLAIN_KEY = rf"{_FIRST}(?:[^:#,\[\]{{}}\n]*[^\s:#,\[\]{{}}])?"  # no `:` or `#` inside, ends in a non-space
+# Every line: its indent, a `- ` entry, a `key:` and the rest (a value, a comment or nothing).
+_LINE = re.compile(rf"^( *)(-(?: +|$))?(?:({_PLAIN_KEY}):(?: +|$))?(.*)$", re.M)
+_COMMENT = r"(?: +#.*)? *$"
+_SINGLE_QUOTED = re.compile(rf"'((?:[^']|'')*)'{_COMMENT}")
+_DOUBLE_QUOTED = re.compile(rf'"((?:[^"\\]|\\["\\])*)"{_COMMENT}')  # escapes: only \" and \\
+_ESCAPE = re.compile(r"\\(.)")
+_FLOW_ITEM = (rf"(?:(?:{_FIRST}|-(?=[^\s:#,\[\]{{}}]))(?:[^:#,\[\]{{}}]*[^\s:#,\[\]{{}}])?"
+              rf"|'(?:[^']|'')*'|\"[^\"\\]*\")")
+_FLOW_SEQUENCE = re.compile(rf"\[ *((?:{_FLOW_ITEM} *, *)*{_FLOW_ITEM})? *\]{_COMMENT}")
+_FLOW_ITEMS = re.compile(rf"({_FLOW_ITEM}) *(?:,|$)")
+_BLOCK_SCALAR = re.compile(rf"([>|])(-?){_COMMENT}")  # folded or literal, stripped or clipped
+
+
+class _Outside(Exception):
+    """The file steps outside the part of YAML that `_Lines` reads."""
+
+
+class _Lines:
+    """Reads a file in the common part of YAML, or gives up (None) for libyaml.
+
+    Each method reads one node from a line index and returns it with the
+    index of the line after it. A line is taken only in a form whose meaning
+    to libyaml is certain; anything else raises `_Outside`.
+    """
+
+    @classmethod
+    def read(cls, text: str) -> Node | None:
+        if not text.replace("\n", "").isprintable():
+            return None
+        try:
+            return cls(text).document()
+        except _Outside:
+            return None
+
+    def __init__(self, text: str):
+        self.text = text
+        self.rows = _LINE.findall(text)  # per line: indent, `- `, key, rest
+        self.end = len(self.rows)
+        self.lines = text.split("\n")  # as they are, for block scalars
+        if self.end != len(self.lines):  # pragma: no cover - one row a line, by the pattern
+            raise _Outside
+
+    def content(self, i: int) -> int:
+        """The first line from i that is not blank or a comment."""
+        rows, end = self.rows, self.end
+        while i < end:
+            _, dash, key, rest = rows[i]
+            if dash or key or (rest and rest[0] != "#"):
+                return i
+            i += 1
+        return i
+
+    def document(self) -> Node:
+        i = self.content(0)
+        if i == self.end or self.rows[i][0]:
+            raise _Outside  # empty, or the first line indented
+        node, i = self.sequence(i, 0, 1) if self.rows[i][1] else self.mapping(i, 0, 1)
+        if i < self.end:
+            raise _Outside  # a line that no collection took
+        return node
+
+    def mapping(self, i: int, col: int, depth: int) -> tuple[Mapping, int]:
+        """The block mapping whose first key is at column col of line i."""
+        if depth >= MAX_DEPTH:
+            raise _Outside
+        rows, end = self.rows, self.end
+        node = Mapping({}, i + 1)
+        items, key_lines = node.items, node.key_lines
+        key, rest = rows[i][2], rows[i][3]
+        while True:
+            if not key or key in items or key == "<<" or len(key) > 1000:  # libyaml allows keys of 1024
+                raise _Outside
+            key_lines[key] = line = i + 1
+            if (rest and rest[0] not in _NOT_PLAIN_START and rest[-1] not in " :"
+                    and " #" not in rest and ": " not in rest):  # most values: plain, as `value` reads them
+                items[key], i = Scalar(rest, line, True), line
+            elif rest and rest[0] != "#":
+                items[key], i = self.value(i, col, rest, depth + 1)
+            else:
+                items[key], i = self.below(i, col, depth + 1, True)
+            while i < end:
+                indent, dash, key, rest = rows[i]
+                if dash or key or (rest and rest[0] != "#"):
+                    break
+                i += 1
+            else:
+                return node, i
+            if len(indent) != col or dash:
+                return node, i  # to the collection it belongs to, if any
+
+    def below(self, i: int, col: int, depth: int, of_key: bool) -> tuple[Node, int]:
+        """The value of a `key:` (of_key) or `-` with nothing after it on line i, in a collection
+        at column col: the lines more indented below it, or a key's indentless sequence, or empty."""
+        j = self.content(i + 1)
+        if j < self.end:
+            indent, dash, _, _ = self.rows[j]
+            if len(indent) > col:
+                return self.sequence(j, len(indent), depth) if dash else self.mapping(j, len(indent), depth)
+            if of_key and len(indent) == col and dash:  # a key's sequence may sit at the key's own column
+                return self.sequence(j, col, depth)
+        return Scalar("", i + 1, True), j
+
+    def sequence(self, i: int, col: int, depth: int) -> tuple[Sequence, int]:
+        """The block sequence whose first `-` is at column col of line i."""
+        if depth >= MAX_DEPTH:
+            raise _Outside
+        rows = self.rows
+        node = Sequence([], i + 1)
+        while True:
+            indent, dash, key, rest = rows[i]
+            if key:
+                item, i = self.mapping(i, col + len(dash), depth + 1)
+            elif rest and rest[0] != "#":
+                item, i = self.value(i, col, rest, depth + 1)
+                i = self.content(i)
+            else:
+                item, i = self.below(i, col, depth + 1, False)
+            node.items.append(item)
+            if i == self.end:
+                return node, i
+            indent, dash, key, rest = rows[i]
+            if len(indent) != col or not dash:
+                return node, i
+
+    def value(self, i: int, col: int, rest: str, depth: int) -> tuple[Node, int]:
+        """The value that starts on line i (rest: from its first character), in a collection at column col."""
+        first = rest[0]
+        if first == "'":
+            match = _SINGLE_QUOTED.match(rest) or _outside()
+            return Scalar(match[1].replace("''", "'"), i + 1, False), i + 1
+        if first == '"':
+            match = _DOUBLE_QUOTED.match(rest) or _outside()
+            return Scalar(_ESCAPE.sub(r"\1", match[1]), i + 1, False), i + 1
+        if first == "[":
+            match = _FLOW_SEQUENCE.match(rest) or _outside()
+            if depth >= MAX_DEPTH:
+                raise _Outside
+            items = [] if match[1] is None else [_flow_item(item, i + 1) for item in _FLOW_ITEMS.findall(match[1])]
+            return Sequence(items, i + 1), i + 1
+        if first in ">|":
+            return self.block_scalar(i, col, rest)
+        if first in _NOT_PLAIN_START and not (first == "-" and rest[1:2] not in ("", " ")):
+            raise _Outside  # an anchor, alias, tag, flow mapping, `? ` key or `- ` entry
+        value = rest[: rest.index(" #")] if " #" in rest else rest
+        value = value.rstrip(" ")
+        if ": " in value or value[-1] == ":":
+            raise _Outside
+        return Scalar(value, i + 1, True), i + 1
+
+    def block_scalar(self, i: int, col: int, rest: str) -> tuple[Scalar, int]:
+        """A `>` or `|` scalar, stripped (`-`) or clipped, whose lines are all indented alike."""
+        folded, strip = (_BLOCK_SCALAR.match(rest) or _outside()).groups()
+        lines = self.lines
+        j = i + 1
+        while j < len(lines) and lines[j] == "":
+            j += 1
+        leading = j - i - 1
+        first = lines[j].lstrip(" ") if j < len(lines) else ""
+        indent = len(lines[j]) - len(first) if first else 0
+        if indent <= col:
+            raise _Outside  # empty, or only lines of spaces
+        content = []
+        while j < len(lines):
+            line = lines[j]
+            if line:
+                text = line.lstrip(" ")
+                if not text or (folded == ">" and len(line) - len(text) > indent):
+                    raise _Outside  # a line of spaces, or a more-indented line of a folded scalar
+                if len(line) - len(text) < indent:
+                    break
+                line = line[indent:]
+            content.append(line)
+            j += 1
+        while not content[-1]:
+            content.pop()
+        if folded == "|":
+            value = "\n".join(content)
+        else:
+            value, empty = content[0], 0
+            for piece in content[1:]:
+                if not piece:
+                    empty += 1
+                    continue
+                value += ("\n" * empty if empty else " ") + piece
+                empty = 0
+        value = "\n" * leading + value + ("" if strip else "\n")
+        return Scalar(value, i + 1, False), j
+
+
+def _outside():
+    raise _Outside
+
+
+def _flow_item(item: str, line: int) -> Scalar:
+    if item[0] == "'":
+        return Scalar(item[1:-1].replace("''", "'"), line, False)
+    if item[0] == '"':
+        return Scalar(item[1:-1], line, False)
+    return Scalar(item, line, True)
