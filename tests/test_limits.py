@@ -37,7 +37,7 @@ LIMIT_S = publication.SETTINGS["sql_time_limit_ms"] / 1000
 # Stopped: an unbounded attack ran 13-41 s; a stopped one is answered within its limit and the time to say so.
 STOPPED_WITHIN_S = 4 * LIMIT_S
 # Not kept waiting: a page queued behind heavy queries waits whole time limits (62 s at worst before the limits).
-NOT_KEPT_WAITING_S = 2 * LIMIT_S
+NOT_KEPT_WAITING_S = 3 * LIMIT_S
 SERVER_MEMORY = 256 * 2**20  # the server's peak resident memory, whatever it is asked (it idles at about 60 MiB)
 
 DOUBLING = ("with recursive c(x,s) as (select 1,'a' union all select x+1,s||s from c where x<40) "
@@ -125,11 +125,11 @@ def test_no_answer_is_larger_than_the_result_limit(server):
 
 
 def test_heavy_queries_at_once_do_not_keep_the_pages_waiting(server):
-    """Twelve heavy queries at once: on Datasette's three SQL threads they would
-    keep a page queued behind them for three whole time limits. Typed SQL takes
-    turns in a lane of its own, and the pages go on answering."""
+    """Twenty-four heavy queries at once: on Datasette's three SQL threads they
+    would keep a page queued behind them for seven whole time limits. Typed SQL
+    takes turns in a lane of its own, and the pages go on answering."""
     process, base = server
-    heavy = [ATTACKS["an endless recursion"], ATTACKS["instr() on long strings, a hundred times in a row"]] * 6
+    heavy = [ATTACKS["an endless recursion"], ATTACKS["instr() on long strings, a hundred times in a row"]] * 12
     pages = [f"/{DB}/facts.json?_size=1", f"/{DB}/evidence?region_id=shenzhen", f"/{DB}/targets_vs_outcomes"]
     with concurrent.futures.ThreadPoolExecutor(len(heavy)) as pool:
         running = [pool.submit(ask, base, sql) for sql in heavy]
