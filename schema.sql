@@ -320,6 +320,8 @@ CREATE INDEX facts_period ON facts (period);
 CREATE INDEX facts_kind ON facts (kind);       -- facets: a count by kind, unit or corrected
 CREATE INDEX facts_unit ON facts (unit);       -- reads an index, not the table
 CREATE INDEX facts_corrected ON facts (corrected);
+CREATE INDEX facts_qualifier ON facts (qualifier);  -- a qualifier's page counts the records it hedges
+CREATE INDEX citations_stated_qualifier ON citations (stated_qualifier);
 CREATE INDEX targets_region_indicator_period ON targets (region_id, indicator_id, period);
 CREATE INDEX targets_indicator_period ON targets (indicator_id, period);
 CREATE INDEX citations_fact ON citations (fact_id);

@@ -93,6 +93,9 @@ def pages(db: Path) -> dict[str, str]:
                                f'select "{facets[0]}" from "{name}" where "{facets[0]}" is not null limit 1')
                 if value is not None:
                     result[f"{found[name]} {name}, a facet value chosen"] = f"{page}?{urlencode({facets[0]: value})}"
+            if "kind" in facets:  # a value most rows hold: its facets are too many rows to count on the spot
+                common = _first(conn, f'select kind from "{name}" group by kind order by count(*) desc limit 1')
+                result[f"{found[name]} {name}, the facet value most rows hold"] = f"{page}?{urlencode({'kind': common})}"
             if name in ("evidence", "facts", "citations", "source_lines"):
                 result[f"{found[name]} {name}, its second page"] = _second_page(conn, name, tables_meta.get(name, {}))
             search = tables_meta.get(name, {}).get("fts_table")

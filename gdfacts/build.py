@@ -154,7 +154,7 @@ def _write_database(data: dataset.Dataset, path: Path) -> dict[str, int]:
         db.execute("BEGIN")
         counts = _insert(db, data)
         fill_search(db)
-        materialized.fill(db, data.schema_sql)  # evidence, target_outcome_rows, facet_counts (schema.sql)
+        materialized.fill(db, data.schema_sql)  # evidence, target_outcome_rows, facet_counts, ANALYZE
         db.execute("COMMIT")
         _verify(db)
         db.execute("VACUUM")

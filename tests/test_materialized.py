@@ -217,3 +217,25 @@ def test_every_canned_query_that_can_list_many_rows_is_read_a_page_at_a_time():
     small = {"evidence_in_context", "indicator_over_time", "latest_values"}
     for name, sql in _queries().items():
         assert (":_page_offset" in sql) == (name not in small), name
+
+
+def test_a_page_that_selects_more_rows_than_a_facet_may_count_says_its_facets_timed_out(synthetic_db, monkeypatch):
+    from datasette.plugins import pm
+
+    with served(synthetic_db):  # Datasette loads the plugins of plugins/ as modules named by their file
+        (plugin,) = [p for p in pm.get_plugins() if getattr(p, "__name__", "") == "counted_facets.py"]
+    monkeypatch.setattr(plugin, "LIVE_FACET_ROWS", 100)
+    conn = sqlite3.connect(synthetic_db)
+    small = conn.execute("select count(*) from facts where region_id = 'r000'").fetchone()[0]
+    large = conn.execute("select count(*) from facts where kind = 'actual'").fetchone()[0]
+    conn.close()
+    assert small <= 100 < large
+    with served(synthetic_db) as site:
+        many, few = facets_of(site, f"/{DB}/facts?kind=actual"), facets_of(site, f"/{DB}/facts?region_id=r000")
+        many_html = site.get(f"/{DB}/facts", kind="actual").text
+        few_html = site.get(f"/{DB}/facts", region_id="r000").text
+        whole = facets_of(site, f"/{DB}/facts")
+    facets = ["region_id", "indicator_id", "period", "kind", "unit", "corrected"]
+    assert many == {} and f"These facets timed out: {', '.join(facets)}" in many_html
+    assert set(few) == set(facets) and "facets-timed-out" not in few_html
+    assert set(whole) == set(facets)  # the whole table: counted by the build, whatever its size
