@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8001
 RELEASE ?= release
 
-.PHONY: serve test build check clean chromium bench release
+.PHONY: serve test build check clean chromium bench bench-1m release
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,14 @@ chromium:
 test: $(BIN)/.installed-test chromium
 	$(BIN)/python -m pytest
 
+# The scale benchmark (bench/scale.py); a million records take about half an hour more: make bench-1m.
+BENCH_SIZES ?= 1000 10000 100000
+
 bench: $(BIN)/.installed
-	$(BIN)/python bench/scale.py 1000 10000 100000
+	$(BIN)/python bench/scale.py $(BENCH_SIZES)
+
+bench-1m: $(BIN)/.installed
+	$(BIN)/python bench/scale.py $(BENCH_SIZES) 1000000
 
 clean:
 	rm -f $(DB) $(basename $(DB))-inspect.json .$(DB).*.tmp .$(basename $(DB))-inspect.json.*.tmp

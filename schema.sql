@@ -320,6 +320,8 @@ CREATE INDEX facts_period ON facts (period);
 CREATE INDEX facts_kind ON facts (kind);       -- facets: a count by kind, unit or corrected
 CREATE INDEX facts_unit ON facts (unit);       -- reads an index, not the table
 CREATE INDEX facts_corrected ON facts (corrected);
+CREATE INDEX facts_qualifier ON facts (qualifier);  -- a qualifier's page counts the records it hedges
+CREATE INDEX citations_stated_qualifier ON citations (stated_qualifier);
 CREATE INDEX targets_region_indicator_period ON targets (region_id, indicator_id, period);
 CREATE INDEX targets_indicator_period ON targets (indicator_id, period);
 CREATE INDEX citations_fact ON citations (fact_id);
@@ -355,12 +357,42 @@ CREATE VIRTUAL TABLE targets_fts USING fts5 (id, period_basis, note, quote, as_s
 
 CREATE VIRTUAL TABLE source_lines_fts USING fts5 (text);
 
--- Public views ----------------------------------------------------------------
+-- Materialized tables ------------------------------------------------------------
+-- Joins that a page at a million records cannot afford to repeat on every
+-- request, computed once: each table is filled by the INSERT ... SELECT that
+-- follows it, which the build runs again once every record is written
+-- (gdfacts/materialized.py; run here, on empty tables, it inserts nothing).
 
--- One row per citation of every fact and target.
-CREATE VIEW evidence AS
--- Two branches, facts and targets, so that a filter on record_id, region_id or
--- indicator_id uses each table's indexes.
+-- One row per citation of every fact and target, in citation order, with the
+-- record's columns beside the citation's.
+CREATE TABLE evidence (
+    record           TEXT NOT NULL,
+    record_id        TEXT NOT NULL,
+    region_id        TEXT NOT NULL,
+    region           TEXT NOT NULL,
+    indicator_id     TEXT NOT NULL,
+    indicator        TEXT NOT NULL,
+    period           TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    value            REAL NOT NULL,
+    value_high       REAL,
+    unit             TEXT NOT NULL,
+    qualifier        TEXT NOT NULL,
+    as_stated        TEXT NOT NULL,
+    stated_value     REAL NOT NULL,
+    corrected        INTEGER NOT NULL,
+    note             TEXT,
+    source_id        TEXT NOT NULL,
+    source_path      TEXT NOT NULL,
+    line             INTEGER NOT NULL,
+    quote            TEXT NOT NULL,
+    stated_qualifier TEXT NOT NULL,
+    citation_id      INTEGER PRIMARY KEY
+) STRICT;
+
+-- Two branches, facts and targets, each read in citation order through the
+-- citations' indexes.
+INSERT INTO evidence
 SELECT
     'fact' AS record,
     facts.id AS record_id,
@@ -388,12 +420,14 @@ SELECT
     citations.quote,
     citations.stated_qualifier,
     citations.id AS citation_id
-FROM facts
-JOIN citations ON citations.fact_id = facts.id
+FROM citations
+JOIN facts ON facts.id = citations.fact_id
 JOIN regions ON regions.id = facts.region_id
 JOIN indicators ON indicators.id = facts.indicator_id
 JOIN sources ON sources.id = citations.source_id
-UNION ALL
+ORDER BY citations.id;
+
+INSERT INTO evidence
 SELECT
     'target' AS record,
     targets.id AS record_id,
@@ -421,22 +455,41 @@ SELECT
     citations.quote,
     citations.stated_qualifier,
     citations.id AS citation_id
-FROM targets
-JOIN citations ON citations.target_id = targets.id
+FROM citations
+JOIN targets ON targets.id = citations.target_id
 JOIN regions ON regions.id = targets.region_id
 JOIN indicators ON indicators.id = targets.indicator_id
-JOIN sources ON sources.id = citations.source_id;
+JOIN sources ON sources.id = citations.source_id
+ORDER BY citations.id;
 
--- Each target beside its outcome. status:
---   met / missed   an actual value decides it, or a source states it in words
---                  ("missed its GDP growth target for a third consecutive year");
---   undetermined   the outcome is only a bound that cannot decide it, or the
---                  indicator has no better direction;
---   not_yet_due    no outcome in the dataset, and the period has not ended (today);
---   ended_without_outcome  no outcome in the dataset, and the period has ended.
--- The decision and what the target accepts are computed by the build
--- (gdfacts/outcomes.py, see target_status); only the day is read here.
-CREATE VIEW target_outcomes AS
+-- Each target beside its outcome, every column of the target_outcomes view
+-- but its status, which depends on the day it is read (see target_outcomes).
+CREATE TABLE target_outcome_rows (
+    target_id         TEXT PRIMARY KEY,
+    region_id         TEXT NOT NULL,
+    region            TEXT NOT NULL,
+    indicator_id      TEXT NOT NULL,
+    indicator         TEXT NOT NULL,
+    period            TEXT NOT NULL,
+    kind              TEXT NOT NULL,
+    target_value      REAL NOT NULL,
+    target_value_high REAL,
+    unit              TEXT NOT NULL,
+    target_qualifier  TEXT NOT NULL,
+    accepts_low       REAL,
+    accepts_high      REAL,
+    better            TEXT,
+    outcome_id        TEXT,
+    outcome_value     REAL,
+    outcome_qualifier TEXT,
+    outcome_stated    TEXT,
+    outcome_source_id TEXT,
+    outcome_line      INTEGER,
+    decision          TEXT,
+    period_end        TEXT NOT NULL
+) STRICT;
+
+INSERT INTO target_outcome_rows
 SELECT
     targets.id AS target_id,
     targets.region_id,
@@ -458,15 +511,83 @@ SELECT
     outcome_statements.as_stated AS outcome_stated,
     outcome_statements.source_id AS outcome_source_id,
     outcome_statements.line AS outcome_line,
-    coalesce(target_status.decision,
-             CASE WHEN target_status.period_end >= date('now') THEN 'not_yet_due' ELSE 'ended_without_outcome' END) AS status,
+    target_status.decision,
     target_status.period_end
 FROM targets
 JOIN target_status ON target_status.target_id = targets.id
 JOIN regions ON regions.id = targets.region_id
 JOIN indicators ON indicators.id = targets.indicator_id
 LEFT JOIN facts ON facts.id = target_status.outcome_fact_id
-LEFT JOIN outcome_statements ON outcome_statements.id = target_status.statement_id;
+LEFT JOIN outcome_statements ON outcome_statements.id = target_status.statement_id
+ORDER BY targets.id;
+
+-- What each facet of a table shows when its page shows the whole table,
+-- counted once: for every column that metadata.yml makes a facet of a table,
+-- the number of rows holding each of its values (plugins/counted_facets.py
+-- reads them; a page that shows only some rows counts on the spot).
+CREATE TABLE facet_counts (
+    table_name  TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    value       TEXT NOT NULL,    -- as text (CAST); the column's own type says what it was
+    count       INTEGER NOT NULL CHECK (count > 0),
+    UNIQUE (table_name, column_name, value)
+) STRICT;
+
+CREATE INDEX evidence_record ON evidence (record_id);  -- the page's order, a record's citations
+CREATE INDEX evidence_region_indicator_period ON evidence (region_id, indicator_id, period);
+CREATE INDEX evidence_indicator_period ON evidence (indicator_id, period);
+CREATE INDEX evidence_source_line ON evidence (source_id, line);
+CREATE INDEX evidence_corrections ON evidence (source_path, line) WHERE corrected = 1;
+-- a facet value chosen: its rows are counted in an index, not the table
+CREATE INDEX evidence_region ON evidence (region);
+CREATE INDEX evidence_indicator ON evidence (indicator);
+CREATE INDEX evidence_period ON evidence (period);
+CREATE INDEX evidence_kind ON evidence (kind);
+CREATE INDEX evidence_unit ON evidence (unit);
+CREATE INDEX evidence_corrected ON evidence (corrected);
+CREATE INDEX target_outcome_rows_in_order ON target_outcome_rows (region, indicator, period, target_id);  -- targets_vs_outcomes
+CREATE INDEX target_outcome_rows_region_indicator_period ON target_outcome_rows (region_id, indicator_id, period);
+CREATE INDEX target_outcome_rows_outcome ON target_outcome_rows (outcome_id);
+CREATE INDEX target_outcome_rows_kind ON target_outcome_rows (kind);
+
+-- Public views ----------------------------------------------------------------
+
+-- Each target beside its outcome. status:
+--   met / missed   an actual value decides it, or a source states it in words
+--                  ("missed its GDP growth target for a third consecutive year");
+--   undetermined   the outcome is only a bound that cannot decide it, or the
+--                  indicator has no better direction;
+--   not_yet_due    no outcome in the dataset, and the period has not ended (today);
+--   ended_without_outcome  no outcome in the dataset, and the period has ended.
+-- The decision and what the target accepts are computed by the build
+-- (gdfacts/outcomes.py, see target_status, joined in target_outcome_rows);
+-- only the day is read here.
+CREATE VIEW target_outcomes AS
+SELECT
+    target_id,
+    region_id,
+    region,
+    indicator_id,
+    indicator,
+    period,
+    kind,
+    target_value,
+    target_value_high,
+    unit,
+    target_qualifier,
+    accepts_low,
+    accepts_high,
+    better,
+    outcome_id,
+    outcome_value,
+    outcome_qualifier,
+    outcome_stated,
+    outcome_source_id,
+    outcome_line,
+    coalesce(decision,
+             CASE WHEN period_end >= date('now') THEN 'not_yet_due' ELSE 'ended_without_outcome' END) AS status,
+    period_end
+FROM target_outcome_rows;
 
 -- Each record beside the checks that involve it: what corroborates it, what
 -- was resolved by a correction of it, and what remains acknowledged.

@@ -1,15 +1,18 @@
-"""The scale benchmark: the project's build beside the floor, at several sizes.
+"""The scale benchmark: the project's build beside the floor and beside
+`sqlite-utils insert`, at several sizes.
 
-    .venv/bin/python bench/scale.py [N ...]        (make bench: 1000 10000 100000)
+    .venv/bin/python bench/scale.py [N ...]        (make bench: 1000 10000 100000; make bench-1m adds 1000000)
 
 For each N: a synthetic corpus (bench/synth.py), then in the same run the
-floor (bench/floor.py: libyaml parse, quotes on their lines, inserts, full-text
-index) and the full validated build with an empty cache, each in its own
-process: wall time, peak memory (RSS, the build's worker processes included),
-database size per record, and build/floor. At the largest N also: a rebuild
-after editing one article file (and whether it is byte-identical to a clean
-build), the CLI's start-up against `python -c "import click, sqlite3"`, and
-Datasette's median latency on the pages that grow with the data.
+floor (bench/floor.py: the YAML read, quotes on their lines, inserts,
+full-text index), `sqlite-utils insert` of the rows the build writes
+(bench/sqlite_utils_insert.py: no checks, no full-text index) and the full
+validated build with an empty cache, each in its own process: wall and CPU
+time, peak memory (RSS, worker processes included), database size per
+record, and build / floor. At the largest N also: a rebuild after editing one
+article file (and whether it is byte-identical to a clean build), the CLI's
+start-up against `python -c "import click, sqlite3"`, and Datasette's median
+and p95 on every kind of page (bench/pages.py).
 """
 
 from __future__ import annotations
@@ -27,15 +30,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
-import load  # noqa: E402
+import pages  # noqa: E402
+import sqlite_utils_insert  # noqa: E402
 import synth  # noqa: E402
 
 PYTHON = sys.executable
 GDFACTS = str(Path(sys.executable).parent / "gdfacts")
 
 
-def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS in bytes (largest of the process and its children) of one run."""
+def run(argv: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS in bytes (largest of the process and its children) of one run."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -44,7 +48,13 @@ def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+
+
+def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS in bytes of one run."""
+    seconds, _, peak = run(argv, env)
+    return seconds, peak
 
 
 def median_ms(argv: list[str], runs: int = 11) -> float:
@@ -56,24 +66,46 @@ def median_ms(argv: list[str], runs: int = 11) -> float:
     return statistics.median(times)
 
 
+def build_argv(root: Path, output: Path) -> list[str]:
+    return [PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output)]
+
+
 def build(root: Path, output: Path, cache: Path | str) -> tuple[float, int]:
-    return measure([PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output)],
-                   env={"GDFACTS_CACHE": str(cache)})
+    return measure(build_argv(root, output), env={"GDFACTS_CACHE": str(cache)})
+
+
+def side_by_side(n: int, root: Path, work: Path) -> str:
+    """One row of the table: the floor, `sqlite-utils insert` of the rows the
+    build writes, and the build with an empty cache, each in its own process."""
+    floor = run([PYTHON, str(HERE / "floor.py"), str(root), str(work / f"floor-{n}.db")])
+    db = root / "guangdong_facts.db"
+    built = run(build_argv(root, db), env={"GDFACTS_CACHE": str(work / f"cache-{n}")})
+    inserted = sqlite_utils_insert.insert(sqlite_utils_insert.write_ndjson(db, work / f"ndjson-{n}"),
+                                          work / f"sqlite-utils-{n}.db")
+    return (f"| {n:,} | {floor[0]:.1f} | {inserted[0]:.1f} | {built[0]:.1f} | {built[0] / floor[0]:.2f} | "
+            f"{built[0] / inserted[0]:.2f} | {floor[1]:.1f} / {inserted[1]:.1f} / {built[1]:.1f} | "
+            f"{floor[2] / 2**20:.0f} / {inserted[2] / 2**20:.0f} / {built[2] / 2**20:.0f} | "
+            f"{db.stat().st_size / n:,.0f} |")
+
+
+SIDE_BY_SIDE = ("| records | floor s | sqlite-utils insert s | build s | build / floor | build / sqlite-utils | "
+                "CPU s: floor / sqlite-utils / build | peak MiB: floor / sqlite-utils / build | bytes per record |\n"
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+
+def datasette_pages(db: Path, n: int, runs: int = 5) -> str:
+    """Datasette's median and p95 on every kind of page (bench/pages.py)."""
+    return f"Datasette at {n:,} records, one client, {runs} requests a page:\n\n" + pages.report(pages.measure(db, runs))
 
 
 def main(sizes: list[int]) -> None:
     work = Path(tempfile.mkdtemp(prefix="gdfacts-bench-"))
     try:
-        print("| records | floor s | build s | build / floor | floor peak MiB | build peak MiB | bytes per record |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print(SIDE_BY_SIDE)
         for n in sizes:
             root = work / str(n)
             synth.generate(n, root)
-            floor_s, floor_rss = measure([PYTHON, str(HERE / "floor.py"), str(root), str(work / f"floor-{n}.db")])
-            db = root / "guangdong_facts.db"
-            build_s, build_rss = build(root, db, work / f"cache-{n}")
-            print(f"| {n:,} | {floor_s:.1f} | {build_s:.1f} | {build_s / floor_s:.2f} | {floor_rss / 2**20:.0f} | "
-                  f"{build_rss / 2**20:.0f} | {db.stat().st_size / n:,.0f} |", flush=True)
+            print(side_by_side(n, root, work), flush=True)
         n = sizes[-1]
         root, db = work / str(n), work / str(n) / "guangdong_facts.db"
         article = sorted((root / "data/facts").glob("*.yml"))[len(list((root / "data/facts").glob("*.yml"))) // 2]
@@ -93,17 +125,7 @@ def main(sizes: list[int]) -> None:
               f"gdfacts facts --region r001 {facts:.0f} ms ({facts / base:.2f}x); "
               f"gdfacts query 'select 1' {query:.0f} ms ({query / base:.2f}x)")
 
-        pages = {
-            "facts with facets": "/guangdong_facts/facts?_facet=region_id&_facet=indicator_id&_facet=period&_facet=kind",
-            "filtered facts": "/guangdong_facts/facts?region_id=r001&indicator_id=i002",
-            "full-text search": "/guangdong_facts/citations?_search=down",
-        }
-        result = load.run(db, requests=60, concurrency=1, warmup=6, pages=pages)
-        print(f"\nDatasette at {n:,} records, one client, median of 20 requests each:")
-        for name, times in result["latencies"].items():
-            print(f"- {name}: {statistics.median(times) * 1000:.0f} ms")
-        if result["errors"]:
-            print("errors:", *result["errors"][:5], sep="\n  ")
+        print("\n" + datasette_pages(db, n), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -22,7 +22,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from . import __version__, dataset, publication, relations, search_text
+from . import __version__, dataset, materialized, publication, relations, search_text
 from .problems import BuildFailed
 
 DEFAULT_DB = "guangdong_facts.db"
@@ -154,6 +154,7 @@ def _write_database(data: dataset.Dataset, path: Path) -> dict[str, int]:
         db.execute("BEGIN")
         counts = _insert(db, data)
         fill_search(db)
+        materialized.fill(db, data.schema_sql)  # evidence, target_outcome_rows, facet_counts, ANALYZE
         db.execute("COMMIT")
         _verify(db)
         db.execute("VACUUM")

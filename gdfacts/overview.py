@@ -7,6 +7,7 @@ drawn by year (both from metadata.yml, plugins: gdfacts-pages)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from .record_card import words
@@ -17,15 +18,29 @@ MAX_YEARS = 10
 COUNTS_SQL = """
 select (select count(*) from facts) as facts, (select count(*) from targets) as targets,
        (select count(*) from citations) as citations, (select count(*) from sources) as sources,
-       (select count(*) from citations where corrected = 1) as corrections,
+       (select count(*) from evidence where corrected = 1) as corrections,  -- one row per citation, indexed
        (select count(*) from checks) as checks
 """
 
-BY_REGION_YEAR_SQL = """
-select r.region_id, regions.name as region, substr(r.period, 1, 4) as year, count(*) as records
-from (select region_id, period from facts union all select region_id, period from targets) r
+# Each region's records, counted in the indexes on region_id.
+REGION_TOTALS_SQL = """
+select r.region_id, regions.name as region, sum(r.records) as records
+from (select region_id, count(*) as records from facts group by region_id
+      union all
+      select region_id, count(*) from targets group by region_id) r
 join regions on regions.id = r.region_id
-group by r.region_id, year
+group by r.region_id
+"""
+
+PERIODS_SQL = "select period from facts group by period union select period from targets group by period"
+
+# The records of the regions shown, by year (:regions is a JSON list of region ids).
+BY_REGION_YEAR_SQL = """
+select region_id, substr(period, 1, 4) as year, count(*) as records
+from (select region_id, period from facts where region_id in (select value from json_each(:regions))
+      union all
+      select region_id, period from targets where region_id in (select value from json_each(:regions)))
+group by region_id, year
 """
 
 LATEST_SQL = """
@@ -59,14 +74,12 @@ def overview(conn: sqlite3.Connection, headline: list[str], chart: str | None) -
         return [dict(row) for row in cursor.execute(sql, params).fetchall()]
 
     counts = rows(COUNTS_SQL)[0]
-    cells = rows(BY_REGION_YEAR_SQL)
-    totals: dict[str, int] = {}
-    names: dict[str, str] = {}
-    for cell in cells:
-        totals[cell["region_id"]] = totals.get(cell["region_id"], 0) + cell["records"]
-        names[cell["region_id"]] = cell["region"]
+    by_region = rows(REGION_TOTALS_SQL)
+    totals = {r["region_id"]: r["records"] for r in by_region}
+    names = {r["region_id"]: r["region"] for r in by_region}
     regions = sorted(totals, key=lambda r: (-totals[r], r))
-    years = sorted({cell["year"] for cell in cells})[-MAX_YEARS:]
+    years = sorted({p["period"][:4] for p in rows(PERIODS_SQL)})[-MAX_YEARS:]
+    cells = rows(BY_REGION_YEAR_SQL, regions=json.dumps(regions[:MAX_REGIONS]))
     grid = {(cell["region_id"], cell["year"]): cell["records"] for cell in cells}
     table = [{"region_id": r, "region": names[r], "total": totals[r],
               "years": [grid.get((r, y), 0) for y in years]} for r in regions[:MAX_REGIONS]]

@@ -24,6 +24,7 @@ SETTINGS = {
     "sql_time_limit_ms": 1000,  # a runaway query is stopped after a second
     "allow_download": True,  # the .db file downloads (immutable databases only)
     "max_returned_rows": 1000,
+    "default_page_size": 50,  # rows a table page shows: writing a row costs the same at any size of database
     "suggest_facets": False,  # metadata.yml names the facets; suggesting others scans every column of big tables
 }
 

@@ -74,3 +74,25 @@ def test_every_reader_the_yaml_benchmark_compares_reads_the_synthetic_corpus(tmp
     now = readers["strict_yaml now: line reader, libyaml where it gives up"][0]
     before = readers["strict_yaml before: libyaml events assembled in Python"][0]
     assert all(now(path.read_bytes()) == before(path.read_bytes()) for path in files)
+
+
+def test_the_page_benchmark_asks_for_every_kind_of_page_and_each_answers(real_db):
+    pages = bench_module("pages")
+    kinds = pages.pages(real_db)
+    for must in ("home", "database", "table evidence", "table facts", "card facts", "card targets", "search citations",
+                 "canned targets_vs_outcomes", "canned evidence_in_context", "dashboard growth", "record redirect",
+                 "view target_outcomes", "table evidence, its second page", "table facts, a facet value chosen"):
+        assert must in kinds, must
+    results = pages.measure(real_db, runs=1, only="canned")
+    assert {r["page"] for r in results} == {k for k in kinds if "canned" in k}
+    assert all(r["status"] == 200 and r["median_ms"] > 0 for r in results), results
+    report = pages.report(results)
+    assert all(f"| {r['page']} | {r['median_ms']:.0f} |" in report for r in results)
+
+
+def test_sqlite_utils_inserts_the_rows_the_build_writes(real_db, tmp_path):
+    insert = bench_module("sqlite_utils_insert")
+    files = insert.write_ndjson(real_db, tmp_path / "ndjson")
+    wall, cpu, peak = insert.insert(files, tmp_path / "inserted.db")
+    assert insert.rows_in(tmp_path / "inserted.db") == insert.rows_in(real_db)
+    assert wall > 0 and cpu > 0 and peak > 0

@@ -36,7 +36,16 @@ def site(real_db):
 
 
 def canned(site, name, **params):
-    return site.json(f"/{DB}/{name}.json", _shape="objects", **params)["rows"]
+    """Every row of a canned query, page after page for those read a page at a time (plugins/query_pages.py)."""
+    paged = ":_page_offset" in yaml.safe_load(publication.METADATA.read_text(encoding="utf-8"))[
+        "databases"][DB]["queries"][name]["sql"]
+    rows, page = [], 1
+    while found := site.json(f"/{DB}/{name}.json", _shape="objects", _page=str(page), **params)["rows"]:
+        rows += found
+        if not paged:
+            break
+        page += 1
+    return rows
 
 
 # --- what a reader can reach ------------------------------------------------------

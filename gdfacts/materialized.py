@@ -1,0 +1,76 @@
+"""The materialized tables: what the pages would otherwise join or count on
+every request, written once by the build after the records.
+
+schema.sql defines each materialized table, and after it the INSERT ...
+SELECT that fills it (run there on empty tables, it inserts nothing);
+`fill` runs those statements again once every record is written, then counts
+the facets: for every table metadata.yml gives column facets to, how many rows
+hold each value of each facet column (the table facet_counts, which
+plugins/counted_facets.py reads for a page that shows the whole table), and
+gathers the statistics SQLite plans queries with.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import yaml
+
+from . import publication
+
+FILL = re.compile(r"INSERT\s+INTO\s+(\w+)\s+SELECT\b", re.IGNORECASE)
+DATABASE = "guangdong_facts"  # the database's name in metadata.yml
+
+
+def statements(sql: str) -> list[str]:
+    """The statements of a script, each without the comments before it."""
+    found, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    return found
+
+
+def fill_statements(schema_sql: str) -> list[str]:
+    """The INSERT ... SELECT statements of schema.sql, in order: the ones that fill a materialized table."""
+    return [s for s in statements(schema_sql) if FILL.match(s)]
+
+
+def facets(metadata: Path = publication.METADATA) -> dict[str, list[str]]:
+    """{table: its column facets}, as metadata.yml (the one Datasette serves with) names them."""
+    tables = yaml.safe_load(metadata.read_text(encoding="utf-8"))["databases"][DATABASE]["tables"]
+    return {name: [f for f in table.get("facets", []) if isinstance(f, str)]
+            for name, table in tables.items() if table.get("facets")}
+
+
+def fill(db: sqlite3.Connection, schema_sql: str, facet_columns: dict[str, list[str]] | None = None) -> None:
+    """Fill every materialized table of `schema_sql` from the tables the build
+    wrote, count the facets, and give SQLite's query planner the statistics of
+    every index (ANALYZE writes sqlite_stat1): without them it reads a filter
+    on a value most rows hold (kind = 'actual') through that column's index
+    and sorts every row it finds, where the index of the page's order finds
+    the first 50 at once."""
+    for sql in fill_statements(schema_sql):
+        db.execute(sql)
+    count_facets(db, facets() if facet_columns is None else facet_columns)
+    db.execute("ANALYZE")
+
+
+def count_facets(db: sqlite3.Connection, facet_columns: dict[str, list[str]]) -> None:
+    """facet_counts for the whole of every table (views are left out: a view's
+    column may depend on the day, as target_outcomes.status does)."""
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in sorted(facet_columns):
+        if table not in tables:
+            continue
+        known = {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+        for column in dict.fromkeys(facet_columns[table]):
+            if column in known:
+                db.execute(f'INSERT INTO facet_counts SELECT ?, ?, CAST("{column}" AS TEXT), count(*) FROM "{table}" '
+                           f'WHERE "{column}" IS NOT NULL GROUP BY "{column}"', (table, column))
