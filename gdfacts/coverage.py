@@ -156,4 +156,9 @@ def stated_spans(quote: str, stated: str, line: str) -> list[tuple[int, int]]:
 
 def uncovered(line: str, covered: list[tuple[int, int]], lex: Lexicon) -> list[str]:
     """The numerals on a line that no covered span holds."""
-    return [text for start, end, text in numerals(line, lex) if not any(a <= start and end <= b for a, b in covered)]
+    return [text for _, _, text in left(numerals(line, lex), covered)]
+
+
+def left(found: list[tuple[int, int, str]], covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The numerals (start, end, text) of `found` that no covered span holds."""
+    return [(start, end, text) for start, end, text in found if not any(a <= start and end <= b for a, b in covered)]

@@ -19,7 +19,7 @@ import previous
 import pytest
 import yaml
 from conftest import REPO
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdfacts import clause, coverage, quantities
@@ -169,3 +169,144 @@ def test_generated_lines_read_as_before(line, data):
 @given(st.text(max_size=40))
 def test_any_text_reads_as_before(line):
     same_on_line(line, [(0, len(line))] if line else [])
+
+
+# --- the rules across fact files, on compact keys -----------------------------------------
+
+from dataclasses import replace  # noqa: E402
+
+import previous.corpus  # noqa: E402
+
+from gdfacts import dataset, outcomes, relations, spec  # noqa: E402
+from gdfacts.model import CITATION_COLUMNS, ROW_COLUMNS, FileCheck, Source  # noqa: E402
+from gdfacts.problems import Problem  # noqa: E402
+
+ARTICLE = ["GDP grew 5 percent, exports 6 percent", "7 firms and 8 billion yuan", "no number", "新增三十五家，增长12%"]
+
+
+def corpus_problems_before_and_now(checks: list[FileCheck], source_ids: list[str], none_unread: bool):
+    """The problems the rules across fact files find, as they were and as they are, on the same checks
+    (`none_unread`: every file in data/facts/ is a fact file, as Inputs.fact_files finds)."""
+    answers = []
+    for rules in (previous.corpus, corpus_rules):
+        sources = {ident: Source(spec.Entry({"id": ident, "seed": f"seeds/{ident}.txt"}, n + 1, {}), "data/sources.yml",
+                                 ARTICLE) for n, ident in enumerate(source_ids)}
+        for check in checks:  # the first file that names a source is its own, as the build decides
+            if check.source_id is not None and sources[check.source_id].fact_file is None:
+                sources[check.source_id].fact_file, sources[check.source_id].coverage_line = check.rel, check.coverage_line
+        if rules is previous.corpus:
+            as_before = [replace(c, uncovered=[(n, numeral) for n, _, _, numeral in c.uncovered]) for c in checks]
+            every_file_named = none_unread and all(c.source_id is not None for c in checks)  # as dataset.py decided it
+            corpus = rules.Corpus(as_before, sources, LEX, every_file_named)
+        else:
+            corpus = rules.Corpus(sources, LEX, every_file_named_a_source=none_unread)
+            for check in checks:
+                corpus.add(check)
+        answers.append(rules.CORPUS_RULES.run(corpus))
+    return answers
+
+
+IDS = ["p", "q", "a-x-2024-actual"]
+
+
+@st.composite
+def fact_file_checks(draw):
+    """A few fact files' checks, made as check_file makes them, over a few
+    sources, with records of few keys, ids and values (so that they collide),
+    and citations covering numerals of their own and other articles."""
+    source_ids = ["s0", "s1", "s2"]
+    checks = []
+    for f in range(draw(st.integers(1, 5))):
+        rel = f"data/facts/{f:03d}.yml"
+        source = draw(st.sampled_from([*source_ids, None]))
+        if source is None:
+            checks.append(FileCheck(rel, None, 1, 1, [], {}, draw(st.sampled_from([[], [Problem(rel, 1, "bad")]])), []))
+            continue
+        records = []
+        for line in range(draw(st.integers(0, 6))):
+            region, indicator, period, kind = (draw(st.sampled_from(v)) for v in (
+                ["a", "b"], ["x", "y"], ["2023", "2024"], ["actual", "target"]))
+            ident = draw(st.sampled_from([f"{region}-{indicator}-{period}-{kind}", *IDS]))
+            row = (ident, region, indicator, period, kind, draw(st.sampled_from([1.0, 2.0, -0.0, 0.0])), None, "CNY",
+                   draw(st.sampled_from(["exact", "approximately"])), 0, None, None, draw(st.sampled_from([None, *IDS])),
+                   rel, 10 + line)
+            records.append(("facts" if kind == "actual" else "targets", row, ()))
+        covered = {}
+        for _ in range(draw(st.integers(0, 4))):
+            place = (draw(st.sampled_from(source_ids)), draw(st.integers(1, len(ARTICLE))))
+            spans = [(a, b) for a, b, _ in coverage.numerals(ARTICLE[place[1] - 1], LEX)]
+            covered.setdefault(place, []).extend(draw(st.lists(st.sampled_from(spans), max_size=3)) if spans else [])
+        own = Source(spec.Entry({"id": source}, 1, {}), "data/sources.yml", ARTICLE)
+        checks.append(FileCheck(rel, source, 1, 2, records, covered, [], draw(st.sampled_from([[], [Problem(rel, 3, "x")]])),
+                                corpus_rules.uncovered(own, covered, LEX)))
+    return checks, source_ids, draw(st.booleans())
+
+
+@settings(max_examples=400)
+@given(fact_file_checks())
+def test_the_rules_across_fact_files_find_what_they_found_before(case):
+    before, now = corpus_problems_before_and_now(*case)
+    assert now == before
+
+
+def test_the_generated_fact_files_break_every_rule_across_them():
+    """The case above can fail: its corpora break each of the rules."""
+    broken = set()
+
+    @settings(max_examples=150)
+    @given(fact_file_checks())
+    def collect(case):
+        for problem in corpus_problems_before_and_now(*case)[1][1]:
+            broken.add(problem.message.split(" ")[0])
+
+    collect()
+    assert {"source", "repeats", "conflicts", "id", "conflicts_with", "seeds/s0.txt"} <= broken
+
+
+# --- the records relations and outcomes are given --------------------------------------------
+
+def stored(draw, n: int) -> tuple:
+    region, indicator, period, kind, unit = (draw(st.sampled_from(v)) for v in (
+        ["r1", "r2"], ["gdp", "trade", "growth", "other"], ["2022", "2023"], ["actual", "estimate", "target"],
+        ["CNY", "USD", "percent"]))
+    value = draw(st.sampled_from([1.0, 10.0, 100.0, 5.5]))
+    citations = tuple((f"s{n}", n + 1, "q", "w", value / scale, None, 0.1, None, "exact", int(scale != 1), None,
+                       None if scale == 1 else scale)
+                      for scale in draw(st.lists(st.sampled_from([1.0, 1.0, 10.0]), min_size=1, max_size=3)))
+    row = (f"id{n}", region, indicator, period, kind, value, None, unit, draw(st.sampled_from(["exact", "approximately"])),
+           0, None, None, None, "data/facts/f.yml", n + 1)
+    return ("targets" if kind == "target" else "facts", row, citations)
+
+
+DECLARED = [
+    relations.Relation("a", "at_most", "", 1, {"part": "trade", "whole": "gdp"}, {"trade": "CNY", "gdp": "CNY"}),
+    relations.Relation("s", "sum", "", 2, {"total": "gdp", "parts": ["trade", "other"]}, {"gdp": "CNY", "trade": "CNY", "other": "CNY"}),
+    relations.Relation("g", "growth", "", 3, {"growth": "growth", "level": "gdp", "revision": 0.05},
+                       {"growth": "percent", "gdp": "CNY"}),
+    relations.Relation("x", "exchange_rate", "", 4, {"currency": "USD", "equivalent": "CNY", "rate": "other", "band": 1.25},
+                       {"other": "percent"}),
+    relations.Relation("r", "restatement", "", 5, {}, {}),
+]
+
+
+@settings(max_examples=300)
+@given(st.data(), st.lists(st.sampled_from(DECLARED), unique_by=lambda r: r.id, max_size=3))
+def test_relations_and_outcomes_find_the_same_on_the_records_they_select(data, declared):
+    records = [stored(data.draw, n) for n in range(data.draw(st.integers(0, 10)))]
+    unit = ROW_COLUMNS.index("unit")
+    for table, row, citations in records[:data.draw(st.integers(0, 3))]:  # a few in the other currency too
+        other = {"USD": "CNY", "CNY": "USD"}.get(row[unit], "USD")
+        records.append((table, (f"{row[0]}-{other}", *row[1:unit], other, *row[unit + 1:]), citations))
+    targeted = {dataset.outcome_key(row) for table, row, _ in records if table == "targets"}  # as _fact_files finds them
+    for_relations, for_outcomes = dataset._selected(records, declared, targeted)
+
+    def related(these):
+        return repr(relations.check(declared, [], relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, LEX.units)))
+
+    assert related(for_relations) == related(records)
+
+    def decided(these):
+        targets, facts = outcomes.from_records(relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, LEX.units))
+        return repr(outcomes.decide(targets, facts, [], {"gdp": "higher", "trade": "lower"}))
+
+    assert decided(for_outcomes) == decided(records)
