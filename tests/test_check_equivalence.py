@@ -184,13 +184,12 @@ from gdfacts.problems import Problem  # noqa: E402
 ARTICLE = ["GDP grew 5 percent, exports 6 percent", "7 firms and 8 billion yuan", "no number", "新增三十五家，增长12%"]
 
 
-def corpus_problems_before_and_now(checks: list[FileCheck], source_ids: list[str], none_unread: bool):
+def corpus_problems_before_and_now(checks: list[FileCheck], sources: dict, none_unread: bool):
     """The problems the rules across fact files find, as they were and as they are, on the same checks
     (`none_unread`: every file in data/facts/ is a fact file, as Inputs.fact_files finds)."""
     answers = []
     for rules in (previous.corpus, corpus_rules):
-        sources = {ident: Source(spec.Entry({"id": ident, "seed": f"seeds/{ident}.txt"}, n + 1, {}), "data/sources.yml",
-                                 ARTICLE) for n, ident in enumerate(source_ids)}
+        sources = {ident: replace(source, fact_file=None) for ident, source in sources.items()}
         for check in checks:  # the first file that names a source is its own, as the build decides
             if check.source_id is not None and sources[check.source_id].fact_file is None:
                 sources[check.source_id].fact_file, sources[check.source_id].coverage_line = check.rel, check.coverage_line
@@ -204,6 +203,11 @@ def corpus_problems_before_and_now(checks: list[FileCheck], source_ids: list[str
                 corpus.add(check)
         answers.append(rules.CORPUS_RULES.run(corpus))
     return answers
+
+
+def article_sources(ids: list[str]) -> dict:
+    return {ident: Source(spec.Entry({"id": ident, "seed": f"seeds/{ident}.txt"}, n + 1, {}), "data/sources.yml", ARTICLE)
+            for n, ident in enumerate(ids)}
 
 
 IDS = ["p", "q", "a-x-2024-actual"]
@@ -239,7 +243,7 @@ def fact_file_checks(draw):
         own = Source(spec.Entry({"id": source}, 1, {}), "data/sources.yml", ARTICLE)
         checks.append(FileCheck(rel, source, 1, 2, records, covered, [], draw(st.sampled_from([[], [Problem(rel, 3, "x")]])),
                                 corpus_rules.uncovered(own, covered, LEX)))
-    return checks, source_ids, draw(st.booleans())
+    return checks, article_sources(source_ids), draw(st.booleans())
 
 
 @settings(max_examples=400)
@@ -310,3 +314,32 @@ def test_relations_and_outcomes_find_the_same_on_the_records_they_select(data, d
         return repr(outcomes.decide(targets, facts, [], {"gdp": "higher", "trade": "lower"}))
 
     assert decided(for_outcomes) == decided(records)
+
+
+def test_the_real_data_is_checked_across_files_as_before(monkeypatch):
+    """On the repository's own data: its fact files' checks put together as
+    before, and its relations and outcomes found from the records selected."""
+    checks = []
+    real = dataset.check_files
+
+    def kept(*args):
+        for check, found in real(*args):
+            checks.append(check)
+            yield check, found
+
+    monkeypatch.setenv("GDFACTS_CACHE", "off")
+    monkeypatch.setattr(dataset, "check_files", kept)
+    data = dataset.load(REPO)
+    before, now = corpus_problems_before_and_now(checks, data.sources, True)
+    assert now == before and len(checks) > 1
+    records = list(data.records)
+    declared, _ = dataset._declared_relations(dataset.Inputs(REPO), data.indicators, data.lexicon)
+    targeted = {dataset.outcome_key(row) for table, row, _ in records if table == "targets"}
+    for_relations, for_outcomes = dataset._selected(data.records, declared[0], targeted)
+    assert declared[0] and targeted and len(for_relations) < len(records)
+    as_related = [relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units) for these in (for_relations, records)]
+    assert repr(relations.check(*declared, as_related[0])) == repr(relations.check(*declared, as_related[1])) == repr(data.relations)
+    better = {ident: e.get("better") for ident, e in data.indicators.items()}
+    decided = [outcomes.decide(*outcomes.from_records(relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units)),
+                               data.statements, better) for these in (for_outcomes, records)]
+    assert repr(decided[0]) == repr(decided[1]) and repr(decided[0][0]) == repr(data.statuses)
