@@ -44,7 +44,7 @@ class Keys:
         self.db = sqlite3.connect("", isolation_level=None)
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        self.db.execute("PRAGMA cache_size = -16384")  # 16 MiB, whatever the corpus
+        self.db.execute("PRAGMA cache_size = -4096")  # 4 MiB, whatever the corpus
         self.db.execute(_TABLE)
         self.db.execute("BEGIN")
         self.count = 0

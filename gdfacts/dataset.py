@@ -94,12 +94,11 @@ def load(root: Path | str) -> Dataset:
     problems += found
     declared, found = _declared_relations(inputs, refs["indicators"], lex) if not unreadable else (None, [])
     problems += found
-    for_relations, for_outcomes = _selected(records, declared[0] if declared else [], targeted)
+    for_relations, targets, facts = _selected(records, declared[0] if declared else [], targeted, lex.units)
     related = None
     if declared is not None:
         related = relations.check(*declared, relations.records_of(for_relations, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
         problems += related.problems
-    targets, facts = outcomes.from_records(relations.records_of(for_outcomes, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
     statuses, found = outcomes.decide(targets, facts, statements,
                                       {ident: e.get("better") for ident, e in refs["indicators"].items()})
     problems += found
@@ -141,23 +140,25 @@ def outcome_key(row: tuple) -> tuple:
     return tuple(row[i] for i in _OUTCOME_KEY)
 
 
-def _selected(records, declared: list[relations.Relation], targeted: set) -> tuple[list[tuple], list[tuple]]:
+def _selected(records, declared: list[relations.Relation], targeted: set, units: dict) -> tuple[list[tuple], list, list]:
     """Of the stored records, in order: those relations.check can look at
-    (relations.selects), and those outcomes.decide can: every target, and
-    each actual fact that shares the `outcome_key` of a target (`targeted`).
-    What the others are changes nothing either finds, so only these are read
-    into memory."""
+    (relations.selects), and those outcomes.decide can, as outcomes.Stored:
+    every target, and each actual fact that shares the `outcome_key` of a
+    target (`targeted`). What the others are changes nothing either finds,
+    so only these are read into memory."""
     wanted = relations.selects(declared)
-    for_relations, for_outcomes = [], []
+    for_relations, targets, facts = [], [], []
     if not declared and not targeted:
-        return for_relations, for_outcomes
+        return for_relations, targets, facts
     for stored in records:
         table, row, citations = stored
         if wanted(row[_INDICATOR], row[_UNIT], len(citations)):
             for_relations.append(stored)
         if table == "targets" or (row[_KIND] == "actual" and outcome_key(row) in targeted):
-            for_outcomes.append(stored)
-    return for_relations, for_outcomes
+            target, fact = outcomes.from_records(relations.records_of([stored], ROW_COLUMNS, CITATION_COLUMNS, units))
+            targets += target
+            facts += fact
+    return for_relations, targets, facts
 
 
 def _reference_lists(refs: dict, vocab: dict) -> list[Problem]:

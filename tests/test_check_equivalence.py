@@ -302,18 +302,18 @@ def test_relations_and_outcomes_find_the_same_on_the_records_they_select(data, d
         other = {"USD": "CNY", "CNY": "USD"}.get(row[unit], "USD")
         records.append((table, (f"{row[0]}-{other}", *row[1:unit], other, *row[unit + 1:]), citations))
     targeted = {dataset.outcome_key(row) for table, row, _ in records if table == "targets"}  # as _fact_files finds them
-    for_relations, for_outcomes = dataset._selected(records, declared, targeted)
+    for_relations, targets, facts = dataset._selected(records, declared, targeted, LEX.units)
 
     def related(these):
         return repr(relations.check(declared, [], relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, LEX.units)))
 
     assert related(for_relations) == related(records)
 
-    def decided(these):
-        targets, facts = outcomes.from_records(relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, LEX.units))
+    def decided(targets, facts):
         return repr(outcomes.decide(targets, facts, [], {"gdp": "higher", "trade": "lower"}))
 
-    assert decided(for_outcomes) == decided(records)
+    assert decided(targets, facts) == decided(*outcomes.from_records(
+        relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, LEX.units)))
 
 
 def test_the_real_data_is_checked_across_files_as_before(monkeypatch):
@@ -335,11 +335,11 @@ def test_the_real_data_is_checked_across_files_as_before(monkeypatch):
     records = list(data.records)
     declared, _ = dataset._declared_relations(dataset.Inputs(REPO), data.indicators, data.lexicon)
     targeted = {dataset.outcome_key(row) for table, row, _ in records if table == "targets"}
-    for_relations, for_outcomes = dataset._selected(data.records, declared[0], targeted)
+    for_relations, targets, facts = dataset._selected(data.records, declared[0], targeted, data.lexicon.units)
     assert declared[0] and targeted and len(for_relations) < len(records)
     as_related = [relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units) for these in (for_relations, records)]
     assert repr(relations.check(*declared, as_related[0])) == repr(relations.check(*declared, as_related[1])) == repr(data.relations)
     better = {ident: e.get("better") for ident, e in data.indicators.items()}
-    decided = [outcomes.decide(*outcomes.from_records(relations.records_of(these, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units)),
-                               data.statements, better) for these in (for_outcomes, records)]
+    decided = [outcomes.decide(*these, data.statements, better) for these in (
+        (targets, facts), outcomes.from_records(relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units)))]
     assert repr(decided[0]) == repr(decided[1]) and repr(decided[0][0]) == repr(data.statuses)
