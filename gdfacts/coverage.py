@@ -104,8 +104,11 @@ def _exempt(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         if _is_year(text, m.start(), m.end(), lex):
             spans.append(m.span())
     lower = text.lower()
+    present = set(lower)
     for p in lex.cached("coverage:exempt_phrases", lambda: [
             phrase.lower() for phrase in [*lex.periods, *lex.not_numbers, *(w for w in lex.unit_after() if not w.isascii())]]):
+        if p and p[0] not in present:
+            continue  # not on the line
         start = lower.find(p)
         while start >= 0:
             ascii_edges = p[0].isalnum() and p.isascii()

@@ -22,7 +22,7 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdfacts import clause, coverage, quantities
+from gdfacts import clause, coverage, quantities, strict_yaml
 from gdfacts.lexicon import default, normal
 from gdfacts.rules import corpus as corpus_rules
 
@@ -343,3 +343,22 @@ def test_the_real_data_is_checked_across_files_as_before(monkeypatch):
     decided = [outcomes.decide(*these, data.statements, better) for these in (
         (targets, facts), outcomes.from_records(relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units)))]
     assert repr(decided[0]) == repr(decided[1]) and repr(decided[0][0]) == repr(data.statuses)
+
+
+# --- the type YAML gives a plain value --------------------------------------------------------
+
+def previous_implicit_type(value: str) -> str:
+    """strict_yaml.Scalar.implicit_type as it was (commit 5938a79), for a plain value."""
+    tag = strict_yaml._resolver.resolve(yaml.ScalarNode, value, (True, False))
+    return tag.rsplit(":", 1)[-1]
+
+
+YAML_LOOKALIKES = ["2023", "2023-01-05", "5.5", "1e3", "0x1F", "0o17", "1_000", "true", "No", "on", "~", "null", "", ".inf",
+                   "-.Inf", ".nan", "12:30:00", "2001-12-14t21:59:43.10-05:00", "<<", "=", "shenzhen", "actual", "0.0"]
+
+
+@given(st.one_of(st.sampled_from(YAML_LOOKALIKES), st.text(max_size=12),
+                 st.from_regex(r"[-+]?[0-9_.:eExXoO]{1,8}", fullmatch=True)))
+def test_a_plain_value_is_typed_as_before(value):
+    for _ in range(2):  # and again, once remembered
+        assert strict_yaml.Scalar(value, 1, True).implicit_type() == previous_implicit_type(value)
