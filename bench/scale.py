@@ -36,6 +36,13 @@ GDFACTS = str(Path(sys.executable).parent / "gdfacts")
 
 def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS in bytes (largest of the process and its children) of one run."""
+    seconds, rss, _ = measure_cpu(argv, env)
+    return seconds, rss
+
+
+def measure_cpu(argv: list[str], env: dict | None = None) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS in bytes (largest of the process and its children) and CPU seconds
+    (user and system, of the process and its children) of one run."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -44,7 +51,7 @@ def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def median_ms(argv: list[str], runs: int = 11) -> float:
@@ -57,23 +64,30 @@ def median_ms(argv: list[str], runs: int = 11) -> float:
 
 
 def build(root: Path, output: Path, cache: Path | str) -> tuple[float, int]:
-    return measure([PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output)],
-                   env={"GDFACTS_CACHE": str(cache)})
+    seconds, rss, _ = build_cpu(root, output, cache)
+    return seconds, rss
+
+
+def build_cpu(root: Path, output: Path, cache: Path | str) -> tuple[float, int, float]:
+    return measure_cpu([PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output)],
+                       env={"GDFACTS_CACHE": str(cache)})
 
 
 def main(sizes: list[int]) -> None:
     work = Path(tempfile.mkdtemp(prefix="gdfacts-bench-"))
     try:
-        print("| records | floor s | build s | build / floor | floor peak MiB | build peak MiB | bytes per record |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("| records | floor s | build s | build / floor | floor CPU s | build CPU s | build / floor CPU "
+              "| floor peak MiB | build peak MiB | bytes per record |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for n in sizes:
             root = work / str(n)
             synth.generate(n, root)
-            floor_s, floor_rss = measure([PYTHON, str(HERE / "floor.py"), str(root), str(work / f"floor-{n}.db")])
+            floor_s, floor_rss, floor_cpu = measure_cpu([PYTHON, str(HERE / "floor.py"), str(root), str(work / f"floor-{n}.db")])
             db = root / "guangdong_facts.db"
-            build_s, build_rss = build(root, db, work / f"cache-{n}")
-            print(f"| {n:,} | {floor_s:.1f} | {build_s:.1f} | {build_s / floor_s:.2f} | {floor_rss / 2**20:.0f} | "
-                  f"{build_rss / 2**20:.0f} | {db.stat().st_size / n:,.0f} |", flush=True)
+            build_s, build_rss, build_cpu_s = build_cpu(root, db, work / f"cache-{n}")
+            print(f"| {n:,} | {floor_s:.1f} | {build_s:.1f} | {build_s / floor_s:.2f} | {floor_cpu:.1f} | {build_cpu_s:.1f} | "
+                  f"{build_cpu_s / floor_cpu:.2f} | {floor_rss / 2**20:.0f} | {build_rss / 2**20:.0f} | "
+                  f"{db.stat().st_size / n:,.0f} |", flush=True)
         n = sizes[-1]
         root, db = work / str(n), work / str(n) / "guangdong_facts.db"
         article = sorted((root / "data/facts").glob("*.yml"))[len(list((root / "data/facts").glob("*.yml"))) // 2]
