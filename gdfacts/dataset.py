@@ -10,7 +10,13 @@ rules in `rules/` say what must hold (references, records, citations, the
 corpus), and this module runs them in order, deciding between groups what to
 check next, so that each problem is reported once, where it is. Each fact
 file is checked on its own (`check_file`), from the content cache or in
-worker processes; what holds across fact files is checked last.
+worker processes, and handed over in path order: its records stay in the
+check cache (or, where the cache does not hold them, go to a store out of
+memory: record_store.py), and what the rules across fact files look at
+goes to a summary and a temporary table of keys (rules/corpus.py,
+corpus_keys.py), so that memory holds a few files' records, not the
+corpus. What holds across fact files is checked last; relations and
+outcomes then read back, file by file, only the records they can look at.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from .rules import references as reference_rules
 from .rules.references import LINE_BREAKS
 
 # What other modules use, wherever it is defined.
-__all__ = ["load", "check_file", "check_files", "Dataset", "Checking", "Source", "Citation", "Record", "FileCheck",
+__all__ = ["load", "check_file", "check_files", "Dataset", "FactFile", "Checking", "Source", "Citation", "Record", "FileCheck",
            "ROW_COLUMNS", "CITATION_COLUMNS", "read_input", "REFERENCE_FILES", "DATA_DIR", "FACTS_DIR", "SEEDS_DIR",
            "SCHEMA_FILE", "SEED_CHECKSUMS", "LEXICON_FILES", "LINE_BREAKS", "MAX_INPUT_BYTES", "METADATA_FILE", "CITATION_FILE"]
 
@@ -48,13 +54,64 @@ class Dataset:
     sources: dict[str, Source]
     regions: dict[str, spec.Entry]
     indicators: dict[str, spec.Entry]
-    records: RecordStore  # Record.stored(): (table, row, citation rows) of each fact file, in order
+    files: list[FactFile]  # each source's own fact file, in path order, with its records on demand
     inputs: list[tuple[str, str]]  # (path, sha256) of every file read
     relations: relations.Result | None = None
     statements: list = field(default_factory=list)  # outcomes.Statement
     statuses: list = field(default_factory=list)  # outcomes.Status
     release: dict = field(default_factory=dict)  # CITATION.cff's version, date-released and license
     dictionary: list = field(default_factory=list)  # the rows of data_dictionary
+
+    @property
+    def records(self) -> Records:
+        """Every record (Record.stored(): table, row, citation rows), file after file, read again at each pass."""
+        return Records(self.files)
+
+
+@dataclass
+class FactFile:
+    """A source's own fact file, checked: how many records of each kind it
+    has, and its records as stored (Record.stored()) on demand, one file at a
+    time, so that nothing holds every record at once: read back from the
+    check cache, or, for a file whose check the cache does not hold (it is
+    off, or cannot be written), from the build's record store."""
+
+    rel: str
+    facts: int
+    targets: int
+    citations: int
+    cache_key: str | None
+    store: RecordStore | None = None
+
+    @classmethod
+    def of(cls, check: FileCheck, store: RecordStore) -> FactFile:
+        facts = sum(table == "facts" for table, _, _ in check.records)
+        if check.cache_key is None:
+            store.add(check.rel, check.records)
+        return cls(check.rel, facts, len(check.records) - facts, sum(len(c) for _, _, c in check.records),
+                   check.cache_key, store if check.cache_key is None else None)
+
+    def records(self) -> list[tuple]:
+        if self.store is not None:
+            return self.store.of_file(self.rel)
+        check = cache.get(self.cache_key)
+        if not isinstance(check, FileCheck) or check.rel != self.rel:
+            raise cache.Lost(f"{self.rel}: its check left the cache ({cache.directory()}) during the build")
+        return check.records
+
+
+class Records:
+    """The records of fact files, file after file: iterate it as often as needed."""
+
+    def __init__(self, files: list[FactFile]):
+        self.files = files
+
+    def __iter__(self) -> Iterator[tuple]:
+        for f in self.files:
+            yield from f.records()
+
+    def __len__(self) -> int:
+        return sum(f.facts + f.targets for f in self.files)
 
 
 @dataclass
@@ -90,11 +147,11 @@ def load(root: Path | str) -> Dataset:
     sources, found = _sources(inputs, refs["sources"], "sources" in unreadable)
     problems += found
     checking = Checking(vocab, lex, frozenset(unreadable), sources, refs["regions"], refs["indicators"])
-    records, statements, targeted, found = _fact_files(inputs, checking)
+    files, store, statements, targeted, found = _fact_files(inputs, checking)
     problems += found
     declared, found = _declared_relations(inputs, refs["indicators"], lex) if not unreadable else (None, [])
     problems += found
-    for_relations, targets, facts = _selected(records, declared[0] if declared else [], targeted, lex.units)
+    for_relations, targets, facts = _selected(Records(files), declared[0] if declared else [], targeted, lex.units)
     related = None
     if declared is not None:
         related = relations.check(*declared, relations.records_of(for_relations, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
@@ -108,10 +165,10 @@ def load(root: Path | str) -> Dataset:
     problems += found
     problems += inputs.seed_checksums()
     if problems:
-        records.close()
+        store.close()
         raise BuildFailed(problems)
     return Dataset(schema_sql=schema_sql, lexicon=lex, sources=sources, regions=refs["regions"],
-                   indicators=refs["indicators"], records=records, inputs=sorted(inputs.digests.items()),
+                   indicators=refs["indicators"], files=files, inputs=sorted(inputs.digests.items()),
                    relations=related, statements=statements, statuses=statuses, release=release, dictionary=described)
 
 
@@ -201,13 +258,14 @@ def _sources(inputs: Inputs, entries: dict[str, spec.Entry], unreadable: bool) -
     return sources, problems
 
 
-def _fact_files(inputs: Inputs, checking: Checking) -> tuple[RecordStore, list[outcomes.Statement], set, list[Problem]]:
-    """Every fact file checked on its own, then what holds across them: the
-    records of each source's own fact file (stored as they come), its
-    statements, the `outcome_key` of every target, and the problems found."""
+def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[FactFile], RecordStore, list[outcomes.Statement], set,
+                                                                list[Problem]]:
+    """Every fact file checked on its own, then what holds across them: each
+    source's own fact file (its records in the cache, or else in the store),
+    their statements, the `outcome_key` of every target, and the problems."""
     rels, unread = inputs.fact_files()
     unreadable, problems = [], []
-    records, statements, targeted = RecordStore(), [], set()
+    files, store, statements, targeted = [], RecordStore(), [], set()
     corpus = corpus_rules.Corpus(checking.sources, checking.lex, every_file_named_a_source=not unread)
     try:
         for check, found in check_files(inputs, rels, checking):
@@ -217,17 +275,17 @@ def _fact_files(inputs: Inputs, checking: Checking) -> tuple[RecordStore, list[o
             if source is not None and source.fact_file is None:  # the first file that names a source is its own
                 source.fact_file, source.coverage_line = check.rel, check.coverage_line
                 problems += check.problems
-                records.add(check.rel, check.records)
+                files.append(FactFile.of(check, store))
                 statements += check.statements
                 targeted.update(outcome_key(row) for table, row, _ in check.records if table == "targets")
             corpus.add(check)
         problems += corpus_rules.CORPUS_RULES.run(corpus)[1]
     except BaseException:
-        records.close()
+        store.close()
         raise
     finally:
         corpus.keys.close()
-    return records, statements, targeted, unreadable + unread + problems
+    return files, store, statements, targeted, unreadable + unread + problems
 
 
 _CONTEXT: Checking | None = None  # what worker processes need, inherited when they fork
@@ -262,6 +320,7 @@ def check_files(inputs: Inputs, rels: list[str], checking: Checking) -> Iterator
                 k = cache.key(context, rel, data)
                 cached = cache.get(k)
                 if isinstance(cached, FileCheck) and cached.rel == rel:
+                    cached.cache_key = k
                     pending.append([rel, None, cached, []])
                 else:
                     pending.append([rel, k, (rel, data), []])
@@ -296,8 +355,8 @@ def _checked(job: list) -> tuple[FileCheck, list[Problem]]:
         check = check.get()
     elif isinstance(check, tuple):
         check = _check_file(check)
-    if k is not None:
-        cache.put(k, check)
+    if k is not None and cache.put(k, check):
+        check.cache_key = k
     return check, problems
 
 

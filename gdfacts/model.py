@@ -91,6 +91,7 @@ class FileCheck:
     uncovered: list[tuple[int, int, int, str]] = field(default_factory=list)  # (line, start, end, numeral) of its
     # article's numerals that its citations and unrecorded entries leave
     statements: list = field(default_factory=list)  # outcomes.Statement: targets met or missed, said in words
+    cache_key: str | None = None  # where the check cache holds this check (None: it does not)
 
     def summary(self) -> FileCheck:
         """What the rules across fact files need of this check: all but its
