@@ -97,21 +97,35 @@ def named_periods(text: str, lex: Lexicon) -> list[tuple[int, str, str]]:
     lexicon's phrases ("first quarter": Q1, 前三季度: 01/09), longest first so
     that 前三季度 is not also read as 三季度, and spans of months ("January to
     August", "1—8月": 01/08)."""
+    phrases, spans = lex.cached("clause:named_periods", lambda: _period_patterns(lex))
     lower, found = text.lower(), []
-    for phrase in sorted(lex.periods, key=len, reverse=True):
-        for m in re.finditer(re.escape(phrase.lower()), lower):
-            found.append((m.start(), text[m.start():m.end()], lex.periods[phrase]))
-            lower = lower[:m.start()] + " " * len(phrase) + lower[m.end():]
-    joins = "|".join(re.escape(w) for w in sorted(lex.ranges, key=len, reverse=True))
-    months = "|".join(sorted(map(re.escape, lex.months), key=len, reverse=True))
-    spans = [(rf"\b({months})\s*(?:{joins})\s*({months})\b", lambda w: lex.months[w.lower()]),
-             (rf"(?<![0-9])([0-9]{{1,2}})\s*(?:{joins})\s*([0-9]{{1,2}})\s*月", int)]
+    for phrase, pattern, size, part in phrases:
+        if phrase not in lower:  # else the pattern, which is the phrase, cannot match
+            continue
+        for m in pattern.finditer(lower):
+            found.append((m.start(), text[m.start():m.end()], part))
+            lower = lower[:m.start()] + " " * size + lower[m.end():]
+    digits = ascii_digits(text)
     for pattern, month in spans:
-        for m in re.finditer(pattern, ascii_digits(text), flags=re.IGNORECASE):
+        for m in pattern.finditer(digits):
             first, last = month(m.group(1)), month(m.group(2))
             if 1 <= first < last <= 12:
                 found.append((m.start(), m.group(0), f"{first:02d}/{last:02d}"))
     return sorted(found)
+
+
+def _period_patterns(lex: Lexicon) -> tuple[list, list]:
+    """What named_periods looks for, made once per lexicon: each phrase of a
+    part of the year, longest first, as (lower case, its pattern, its length,
+    the part); and the two patterns of a span of months, each with how it
+    reads a month."""
+    phrases = [(phrase.lower(), re.compile(re.escape(phrase.lower())), len(phrase), lex.periods[phrase])
+               for phrase in sorted(lex.periods, key=len, reverse=True)]
+    joins = "|".join(re.escape(w) for w in sorted(lex.ranges, key=len, reverse=True))
+    months = "|".join(sorted(map(re.escape, lex.months), key=len, reverse=True))
+    spans = [(re.compile(rf"\b({months})\s*(?:{joins})\s*({months})\b", re.IGNORECASE), lambda w: lex.months[w.lower()]),
+             (re.compile(rf"(?<![0-9])([0-9]{{1,2}})\s*(?:{joins})\s*([0-9]{{1,2}})\s*月", re.IGNORECASE), int)]
+    return phrases, spans
 
 
 def governing_periods(line: str, start: int, end: int, lex: Lexicon) -> dict[str, str | None]:
@@ -225,10 +239,13 @@ def _window_after(line: str, end: int) -> str:
     return text[:stop]
 
 
-def _next_phrase(text: str, roles: dict, wanted: set, backwards: bool) -> str | None:
+def _next_phrase(text: str, lex: Lexicon, wanted: set, backwards: bool) -> str | None:
     """The longest lexicon phrase with one of the `wanted` roles at the end of
     `text` (backwards) or at its start, standing as whole words."""
-    for size in range(min(max(map(len, roles)), len(text)), 0, -1):
+    roles, sizes = quantities._roles(lex), quantities.phrase_sizes(lex, backwards)
+    for size in sizes.get(text[-1] if backwards else text[0], ()):  # longest first: only the lengths of phrases that end (begin) with it
+        if size > len(text):
+            continue
         piece = text[-size:] if backwards else text[:size]
         edge, beyond = (piece[0], text[-size - 1:-size]) if backwards else (piece[-1], text[size:size + 1])
         if piece in roles and roles[piece] & wanted and not (_is_word(edge) and _is_word(beyond or " ")):
@@ -245,7 +262,7 @@ def _scan_before(text: str, lex: Lexicon) -> tuple[str | None, str | None]:
     text = normal(text)
     hedge = direction = None
     blocked = False
-    while text and (found := _next_phrase(text, roles, wanted, backwards=True)) is not None:
+    while text and (found := _next_phrase(text, lex, wanted, backwards=True)) is not None:
         r = roles[found]
         if "hedge_before" in r and hedge is None and direction is None:
             hedge = found
@@ -262,7 +279,7 @@ def _scan_after(text: str, lex: Lexicon) -> tuple[str | None, str | None]:
     wanted = {"hedge_after", "direction_after", "filler"}
     text = normal(text)
     hedge = direction = None
-    while text and (found := _next_phrase(text, roles, wanted, backwards=False)) is not None:
+    while text and (found := _next_phrase(text, lex, wanted, backwards=False)) is not None:
         r = roles[found]
         if "hedge_after" in r and hedge is None and direction is None:
             hedge = found

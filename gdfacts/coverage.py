@@ -50,21 +50,27 @@ def numerals(line: str, lex: Lexicon) -> list[tuple[int, int, str]]:
             continue  # a name: 5G
         add(start, end)
     lower = text.lower()
-    for word in _english_words(lex):
-        for m in re.finditer(rf"(?<![A-Za-z0-9-]){re.escape(word)}(?![A-Za-z0-9])", lower):
-            add(*m.span())
+    for word, pattern in _english_words(lex):
+        if word in lower:  # else the pattern, which holds the word, cannot match
+            for m in pattern.finditer(lower):
+                add(*m.span())
     for start, end in _chinese_runs(text, lex):
         add(start, end)
     return sorted(set(found))
 
 
-def _english_words(lex: Lexicon) -> list[str]:
-    words = [*lex.cardinals, *lex.fractions, *(w for w in lex.ordinals if w.isascii())]
-    return sorted({w.lower() for w in words if w.isascii()}, key=len, reverse=True)
+def _english_words(lex: Lexicon) -> list[tuple[str, re.Pattern]]:
+    """The English number words, longest first, each with the pattern that finds it as a whole word."""
+    def make():
+        words = [*lex.cardinals, *lex.fractions, *(w for w in lex.ordinals if w.isascii())]
+        ordered = sorted({w.lower() for w in words if w.isascii()}, key=len, reverse=True)
+        return [(w, re.compile(rf"(?<![A-Za-z0-9-]){re.escape(w)}(?![A-Za-z0-9])")) for w in ordered]
+    return lex.cached("coverage:english_words", make)
 
 
 def _chinese_runs(text: str, lex: Lexicon):
-    numeral = set(lex.chinese_digits) | set(lex.chinese_units) | {w for w in lex.scales if len(w) == 1 and not w.isascii()}
+    numeral = lex.cached("coverage:chinese_numeral", lambda: set(lex.chinese_digits) | set(lex.chinese_units)
+                         | {w for w in lex.scales if len(w) == 1 and not w.isascii()})
     i = 0
     while i < len(text):
         if text[i] in numeral:
@@ -81,13 +87,14 @@ def _chinese_runs(text: str, lex: Lexicon):
 
 
 def _currency_before(text: str, lex: Lexicon) -> bool:
-    return any(text.endswith(w) for w in lex.currency_before())
+    return text.endswith(lex.cached("coverage:currency_before", lambda: tuple(lex.currency_before())))
 
 
 def _unit_follows(text: str, lex: Lexicon) -> bool:
     lower = text.lower()
-    words = [*lex.scales, *lex.unit_after(), *lex.multiples]
-    return any(lower.startswith(w.lower()) and not lower[len(w):len(w) + 1].isalpha() for w in words if w.isascii())
+    words = lex.cached("coverage:unit_follows", lambda: [
+        (w.lower(), len(w)) for w in [*lex.scales, *lex.unit_after(), *lex.multiples] if w.isascii()])
+    return any(lower.startswith(w) and not lower[size:size + 1].isalpha() for w, size in words)
 
 
 def _exempt(text: str, lex: Lexicon) -> list[tuple[int, int]]:
@@ -97,15 +104,18 @@ def _exempt(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         if _is_year(text, m.start(), m.end(), lex):
             spans.append(m.span())
     lower = text.lower()
-    for phrase in [*lex.periods, *lex.not_numbers, *(w for w in lex.unit_after() if not w.isascii())]:
-        p = phrase.lower()
+    present = set(lower)
+    for p in lex.cached("coverage:exempt_phrases", lambda: [
+            phrase.lower() for phrase in [*lex.periods, *lex.not_numbers, *(w for w in lex.unit_after() if not w.isascii())]]):
+        if p and p[0] not in present:
+            continue  # not on the line
         start = lower.find(p)
         while start >= 0:
             ascii_edges = p[0].isalnum() and p.isascii()
             if not ascii_edges or ((start == 0 or not lower[start - 1].isalnum()) and not lower[start + len(p):start + len(p) + 1].isalnum()):
                 spans.append((start, start + len(p)))
             start = lower.find(p, start + 1)
-    months = {m.lower() for m in lex.months}
+    months = lex.cached("coverage:months", lambda: {m.lower() for m in lex.months})
     for m in _WORD.finditer(text):
         if m.group(0).lower() in months:
             day = re.match(r"\s*[0-9]{1,2}(?![0-9%.,])", text[m.end():])
@@ -124,10 +134,10 @@ def _is_year(text: str, start: int, end: int, lex: Lexicon) -> bool:
     if not after or (not after[0].isalnum() and not after[0].isspace() and after[0] not in "%％"):
         return True
     word_before = re.search(r"([A-Za-z©()]+)\W*$", text[:start])
-    if word_before and word_before.group(1).lower() in {w.lower() for w in lex.year_before}:
+    if word_before and word_before.group(1).lower() in lex.cached("coverage:year_before", lambda: {w.lower() for w in lex.year_before}):
         return True
     word_after = re.match(r"\s+([A-Za-z]+)", after)
-    return bool(word_after and word_after.group(1).lower() in {w.lower() for w in lex.year_after})
+    return bool(word_after and word_after.group(1).lower() in lex.cached("coverage:year_after", lambda: {w.lower() for w in lex.year_after}))
 
 
 def spans_of(needle: str, line: str) -> list[tuple[int, int]]:
@@ -149,4 +159,9 @@ def stated_spans(quote: str, stated: str, line: str) -> list[tuple[int, int]]:
 
 def uncovered(line: str, covered: list[tuple[int, int]], lex: Lexicon) -> list[str]:
     """The numerals on a line that no covered span holds."""
-    return [text for start, end, text in numerals(line, lex) if not any(a <= start and end <= b for a, b in covered)]
+    return [text for _, _, text in left(numerals(line, lex), covered)]
+
+
+def left(found: list[tuple[int, int, str]], covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The numerals (start, end, text) of `found` that no covered span holds."""
+    return [(start, end, text) for start, end, text in found if not any(a <= start and end <= b for a, b in covered)]

@@ -10,21 +10,31 @@ rules in `rules/` say what must hold (references, records, citations, the
 corpus), and this module runs them in order, deciding between groups what to
 check next, so that each problem is reported once, where it is. Each fact
 file is checked on its own (`check_file`), from the content cache or in
-worker processes; what holds across fact files is checked last.
+worker processes, and handed over in path order: its records stay in the
+check cache (or, where the cache does not hold them, go to a store out of
+memory: record_store.py), and what the rules across fact files look at
+goes to a summary and a temporary table of keys (rules/corpus.py,
+corpus_keys.py), so that memory holds a few files' records, not the
+corpus. What holds across fact files is checked last; relations and
+outcomes then read back, file by file, only the records they can look at.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import Iterator
 
 from . import cache, lexicon, outcomes, relations, spec, strict_yaml
 from .inputs import (CITATION_FILE, DATA_DIR, FACTS_DIR, LEXICON_FILES, MAX_INPUT_BYTES, METADATA_FILE, REFERENCE_FILES,
                      SCHEMA_FILE, SEED_CHECKSUMS, SEEDS_DIR, Inputs, read_input)
 from .model import CITATION_COLUMNS, ROW_COLUMNS, Citation, FileCheck, Record, Source
 from .problems import BuildFailed, Problem
+from .record_store import RecordStore
 from .rules import citations as citation_rules
 from .rules import corpus as corpus_rules
 from .rules import records as record_rules
@@ -32,7 +42,7 @@ from .rules import references as reference_rules
 from .rules.references import LINE_BREAKS
 
 # What other modules use, wherever it is defined.
-__all__ = ["load", "check_file", "check_files", "Dataset", "Checking", "Source", "Citation", "Record", "FileCheck",
+__all__ = ["load", "check_file", "check_files", "Dataset", "FactFile", "Checking", "Source", "Citation", "Record", "FileCheck",
            "ROW_COLUMNS", "CITATION_COLUMNS", "read_input", "REFERENCE_FILES", "DATA_DIR", "FACTS_DIR", "SEEDS_DIR",
            "SCHEMA_FILE", "SEED_CHECKSUMS", "LEXICON_FILES", "LINE_BREAKS", "MAX_INPUT_BYTES", "METADATA_FILE", "CITATION_FILE"]
 
@@ -44,13 +54,64 @@ class Dataset:
     sources: dict[str, Source]
     regions: dict[str, spec.Entry]
     indicators: dict[str, spec.Entry]
-    records: list[tuple]  # Record.stored(): (table, row, citation rows)
+    files: list[FactFile]  # each source's own fact file, in path order, with its records on demand
     inputs: list[tuple[str, str]]  # (path, sha256) of every file read
     relations: relations.Result | None = None
     statements: list = field(default_factory=list)  # outcomes.Statement
     statuses: list = field(default_factory=list)  # outcomes.Status
     release: dict = field(default_factory=dict)  # CITATION.cff's version, date-released and license
     dictionary: list = field(default_factory=list)  # the rows of data_dictionary
+
+    @property
+    def records(self) -> Records:
+        """Every record (Record.stored(): table, row, citation rows), file after file, read again at each pass."""
+        return Records(self.files)
+
+
+@dataclass
+class FactFile:
+    """A source's own fact file, checked: how many records of each kind it
+    has, and its records as stored (Record.stored()) on demand, one file at a
+    time, so that nothing holds every record at once: read back from the
+    check cache, or, for a file whose check the cache does not hold (it is
+    off, or cannot be written), from the build's record store."""
+
+    rel: str
+    facts: int
+    targets: int
+    citations: int
+    cache_key: str | None
+    store: RecordStore | None = None
+
+    @classmethod
+    def of(cls, check: FileCheck, store: RecordStore) -> FactFile:
+        facts = sum(table == "facts" for table, _, _ in check.records)
+        if check.cache_key is None:
+            store.add(check.rel, check.records)
+        return cls(check.rel, facts, len(check.records) - facts, sum(len(c) for _, _, c in check.records),
+                   check.cache_key, store if check.cache_key is None else None)
+
+    def records(self) -> list[tuple]:
+        if self.store is not None:
+            return self.store.of_file(self.rel)
+        check = cache.get(self.cache_key)
+        if not isinstance(check, FileCheck) or check.rel != self.rel:
+            raise cache.Lost(f"{self.rel}: its check left the cache ({cache.directory()}) during the build")
+        return check.records
+
+
+class Records:
+    """The records of fact files, file after file: iterate it as often as needed."""
+
+    def __init__(self, files: list[FactFile]):
+        self.files = files
+
+    def __iter__(self) -> Iterator[tuple]:
+        for f in self.files:
+            yield from f.records()
+
+    def __len__(self) -> int:
+        return sum(f.facts + f.targets for f in self.files)
 
 
 @dataclass
@@ -86,12 +147,15 @@ def load(root: Path | str) -> Dataset:
     sources, found = _sources(inputs, refs["sources"], "sources" in unreadable)
     problems += found
     checking = Checking(vocab, lex, frozenset(unreadable), sources, refs["regions"], refs["indicators"])
-    records, statements, found = _fact_files(inputs, checking)
+    files, store, statements, targeted, found = _fact_files(inputs, checking)
     problems += found
-    as_related = relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, lex.units)
-    related, found = _relations(inputs, as_related, refs["indicators"], lex) if not unreadable else (None, [])
+    declared, found = _declared_relations(inputs, refs["indicators"], lex) if not unreadable else (None, [])
     problems += found
-    targets, facts = outcomes.from_records(as_related)
+    for_relations, targets, facts = _selected(Records(files), declared[0] if declared else [], targeted, lex.units)
+    related = None
+    if declared is not None:
+        related = relations.check(*declared, relations.records_of(for_relations, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
+        problems += related.problems
     statuses, found = outcomes.decide(targets, facts, statements,
                                       {ident: e.get("better") for ident, e in refs["indicators"].items()})
     problems += found
@@ -101,16 +165,18 @@ def load(root: Path | str) -> Dataset:
     problems += found
     problems += inputs.seed_checksums()
     if problems:
+        store.close()
         raise BuildFailed(problems)
     return Dataset(schema_sql=schema_sql, lexicon=lex, sources=sources, regions=refs["regions"],
-                   indicators=refs["indicators"], records=records, inputs=sorted(inputs.digests.items()),
+                   indicators=refs["indicators"], files=files, inputs=sorted(inputs.digests.items()),
                    relations=related, statements=statements, statuses=statuses, release=release, dictionary=described)
 
 
-def _relations(inputs: Inputs, records: list[relations.Record], indicators, lex) -> tuple[relations.Result | None, list[Problem]]:
-    """The relations of data/relations.yml (when there is one) checked on the records."""
+def _declared_relations(inputs: Inputs, indicators, lex) -> tuple[tuple[list[relations.Relation], list] | None, list[Problem]]:
+    """The relations of data/relations.yml (none when there is no such file)
+    and its acknowledgements; None when the file cannot be read."""
     if not (inputs.root / relations.RELATIONS_FILE).exists():
-        return relations.Result([], [], [], []), []
+        return ([], []), []
     node, problems = inputs.yaml(relations.RELATIONS_FILE)
     if node is None:
         return None, problems
@@ -119,9 +185,37 @@ def _relations(inputs: Inputs, records: list[relations.Record], indicators, lex)
         return None, problems
     acknowledged = doc.get("acknowledged", [])
     read, found = relations.read(doc.get("relations", []), acknowledged, indicators, lex.units)
-    problems += found
-    result = relations.check(read, acknowledged, records)
-    return result, problems + result.problems
+    return (read, acknowledged), problems + found
+
+
+_KIND, _INDICATOR, _UNIT = (ROW_COLUMNS.index(c) for c in ("kind", "indicator_id", "unit"))
+_OUTCOME_KEY = tuple(ROW_COLUMNS.index(c) for c in ("region_id", "indicator_id", "period", "unit"))
+
+
+def outcome_key(row: tuple) -> tuple:
+    """What an actual must share with a target to decide it: region, indicator, period and unit."""
+    return tuple(row[i] for i in _OUTCOME_KEY)
+
+
+def _selected(records, declared: list[relations.Relation], targeted: set, units: dict) -> tuple[list[tuple], list, list]:
+    """Of the stored records, in order: those relations.check can look at
+    (relations.selects), and those outcomes.decide can, as outcomes.Stored:
+    every target, and each actual fact that shares the `outcome_key` of a
+    target (`targeted`). What the others are changes nothing either finds,
+    so only these are read into memory."""
+    wanted = relations.selects(declared)
+    for_relations, targets, facts = [], [], []
+    if not declared and not targeted:
+        return for_relations, targets, facts
+    for stored in records:
+        table, row, citations = stored
+        if wanted(row[_INDICATOR], row[_UNIT], len(citations)):
+            for_relations.append(stored)
+        if table == "targets" or (row[_KIND] == "actual" and outcome_key(row) in targeted):
+            target, fact = outcomes.from_records(relations.records_of([stored], ROW_COLUMNS, CITATION_COLUMNS, units))
+            targets += target
+            facts += fact
+    return for_relations, targets, facts
 
 
 def _reference_lists(refs: dict, vocab: dict) -> list[Problem]:
@@ -164,25 +258,34 @@ def _sources(inputs: Inputs, entries: dict[str, spec.Entry], unreadable: bool) -
     return sources, problems
 
 
-def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[tuple], list[outcomes.Statement], list[Problem]]:
-    """Every fact file checked on its own, then what holds across them."""
+def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[FactFile], RecordStore, list[outcomes.Statement], set,
+                                                                list[Problem]]:
+    """Every fact file checked on its own, then what holds across them: each
+    source's own fact file (its records in the cache, or else in the store),
+    their statements, the `outcome_key` of every target, and the problems."""
     rels, unread = inputs.fact_files()
-    checks, problems = check_files(inputs, rels, checking)
-    problems += unread
-    for check in checks:
-        problems += check.file_problems
-        if check.source_id is None:
-            continue
-        source = checking.sources[check.source_id]
-        if source.fact_file is None:  # the first file that names a source is its own
-            source.fact_file, source.coverage_line = check.rel, check.coverage_line
-            problems += check.problems
-    every_file_named_a_source = not unread and all(c.source_id is not None for c in checks)
-    corpus = corpus_rules.Corpus(checks, checking.sources, checking.lex, every_file_named_a_source)
-    problems += corpus_rules.CORPUS_RULES.run(corpus)[1]
-    own = corpus.own()
-    return ([record for check in own for record in check.records],
-            [statement for check in own for statement in check.statements], problems)
+    unreadable, problems = [], []
+    files, store, statements, targeted = [], RecordStore(), [], set()
+    corpus = corpus_rules.Corpus(checking.sources, checking.lex, every_file_named_a_source=not unread)
+    try:
+        for check, found in check_files(inputs, rels, checking):
+            unreadable += found
+            problems += check.file_problems
+            source = checking.sources[check.source_id] if check.source_id is not None else None
+            if source is not None and source.fact_file is None:  # the first file that names a source is its own
+                source.fact_file, source.coverage_line = check.rel, check.coverage_line
+                problems += check.problems
+                files.append(FactFile.of(check, store))
+                statements += check.statements
+                targeted.update(outcome_key(row) for table, row, _ in check.records if table == "targets")
+            corpus.add(check)
+        problems += corpus_rules.CORPUS_RULES.run(corpus)[1]
+    except BaseException:
+        store.close()
+        raise
+    finally:
+        corpus.keys.close()
+    return files, store, statements, targeted, unreadable + unread + problems
 
 
 _CONTEXT: Checking | None = None  # what worker processes need, inherited when they fork
@@ -193,39 +296,68 @@ def _check_file(job: tuple[str, bytes]) -> FileCheck:
     return check_file(_CONTEXT, rel, data)
 
 
-def check_files(inputs: Inputs, rels: list[str], checking: Checking) -> tuple[list[FileCheck], list[Problem]]:
-    """Each fact file checked on its own: from the cache where its key is there,
-    else in worker processes (both cores) when there are many."""
+def check_files(inputs: Inputs, rels: list[str], checking: Checking) -> Iterator[tuple[FileCheck, list[Problem]]]:
+    """Each fact file checked on its own, in path order, with the problems of
+    reading it: from the cache where its key is there, else in worker
+    processes (both cores) once there are a few to check. Files are read
+    one at a time, and only a few ahead of the one handed over, so that
+    memory holds a few files whatever their number."""
     global _CONTEXT
     context = cache.context_digest(inputs.digests)
-    checks: dict[str, FileCheck] = {}
-    problems: list[Problem] = []
-    todo: list[tuple[str, bytes, str]] = []
-    for rel in rels:
-        data, found = inputs.read(rel)
-        if data is None:
-            problems += found
-            checks[rel] = FileCheck(rel, None, 1, 1, [], {}, [], [])
-            continue
-        k = cache.key(context, rel, data)
-        cached = cache.get(k)
-        if isinstance(cached, FileCheck) and cached.rel == rel:
-            checks[rel] = cached
-        else:
-            todo.append((rel, data, k))
+    workers = min(os.cpu_count() or 1, 4)
+    forks = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    window = 2 * workers  # files read ahead of the one handed over
+    pending: deque = deque()  # [rel, cache key, the check or what gives it, problems], in path order
+    waiting: list = []  # of pending, the files to check that no pool has taken yet
+    pool = None
     _CONTEXT = checking
     try:
-        if len(todo) >= 4 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 4)) as pool:
-                done = pool.map(_check_file, [(rel, data) for rel, data, _ in todo], chunksize=1)
-        else:
-            done = [_check_file((rel, data)) for rel, data, _ in todo]
+        for rel in rels:
+            data, found = inputs.read(rel)
+            if data is None:
+                pending.append([rel, None, FileCheck(rel, None, 1, 1, [], {}, [], []), found])
+            else:
+                k = cache.key(context, rel, data)
+                cached = cache.get(k)
+                if isinstance(cached, FileCheck) and cached.rel == rel:
+                    cached.cache_key = k
+                    pending.append([rel, None, cached, []])
+                else:
+                    pending.append([rel, k, (rel, data), []])
+                    waiting.append(pending[-1])
+            if pool is None and forks and len(waiting) >= 4:  # worth starting processes for
+                pool = multiprocessing.get_context("fork").Pool(workers)
+            if pool is not None:
+                for job in waiting:
+                    job[2] = pool.apply_async(_check_file, (job[2],))
+                waiting = []
+            while pending:
+                head = pending[0]
+                if isinstance(head[2], tuple):  # to check: a pool may yet take it, unless the window is full
+                    if len(pending) <= window:
+                        break
+                    waiting = [job for job in waiting if job is not head]
+                elif isinstance(head[2], AsyncResult) and not head[2].ready() and len(pending) <= window:
+                    break  # keep the workers busy
+                yield _checked(pending.popleft())
+        while pending:
+            yield _checked(pending.popleft())
     finally:
         _CONTEXT = None
-    for (rel, _, k), check in zip(todo, done):
-        checks[rel] = check
-        cache.put(k, check)
-    return [checks[rel] for rel in rels], problems
+        if pool is not None:
+            pool.terminate()
+
+
+def _checked(job: list) -> tuple[FileCheck, list[Problem]]:
+    """A pending file's check: waited for, or made here; cached when it was made now."""
+    rel, k, check, problems = job
+    if isinstance(check, AsyncResult):
+        check = check.get()
+    elif isinstance(check, tuple):
+        check = _check_file(check)
+    if k is not None and cache.put(k, check):
+        check.cache_key = k
+    return check, problems
 
 
 def check_file(checking: Checking, rel: str, data: bytes) -> FileCheck:

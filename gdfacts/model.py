@@ -3,7 +3,7 @@ citations, as the build stores them, and the check of one fact file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import spec
@@ -88,5 +88,14 @@ class FileCheck:
     covered: dict[tuple[str, int], list[tuple[int, int]]]
     file_problems: list[Problem]  # of the file as a whole (YAML, keys, types)
     problems: list[Problem]  # of its records
-    uncovered: list[tuple[int, str]] = field(default_factory=list)  # its article's numerals its citations leave
+    uncovered: list[tuple[int, int, int, str]] = field(default_factory=list)  # (line, start, end, numeral) of its
+    # article's numerals that its citations and unrecorded entries leave
     statements: list = field(default_factory=list)  # outcomes.Statement: targets met or missed, said in words
+    cache_key: str | None = None  # where the check cache holds this check (None: it does not)
+
+    def summary(self) -> FileCheck:
+        """What the rules across fact files need of this check: all but its
+        records, and of what its citations cover only the places in other
+        articles than its own (its own article's are in `uncovered`)."""
+        return replace(self, records=[], covered={place: spans for place, spans in self.covered.items()
+                                                  if place[0] != self.source_id})

@@ -49,7 +49,7 @@ class Statement:
     data_line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Status:
     target_id: str
     accepts: Interval
@@ -59,7 +59,7 @@ class Status:
     decision: str | None  # met | missed | undetermined; None: no outcome in the dataset
 
 
-@dataclass
+@dataclass(slots=True)
 class Stored:
     """A fact or target as outcomes see it."""
     id: str

@@ -64,7 +64,7 @@ class _Token:
 def tokens(text: str, lex: Lexicon) -> list[_Token]:
     """Split normalised text into numbers and the lexicon's phrases, longest first."""
     roles = _roles(lex)
-    longest = max(map(len, roles))
+    sizes = phrase_sizes(lex, backwards=False)
     out: list[_Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -76,7 +76,9 @@ def tokens(text: str, lex: Lexicon) -> list[_Token]:
             i += 1
             continue
         phrase = None
-        for size in range(min(longest, n - i), 0, -1):
+        for size in sizes.get(text[i], ()):  # longest first: only the lengths of phrases that begin with this character
+            if size > n - i:
+                continue
             candidate = text[i:i + size]
             if candidate in roles and (_ends_a_word(text, i + size, candidate)
                                        or ("currency_before" in roles[candidate] and text[i + size:i + size + 1].isdigit())):
@@ -118,6 +120,18 @@ def _roles(lex: Lexicon) -> dict[str, set[str]]:
     return lex.cached("reader_roles", lambda: {**lex.roles(), RANK_WORD: {"rank_word"}})
 
 
+def phrase_sizes(lex: Lexicon, backwards: bool) -> dict[str, tuple[int, ...]]:
+    """The lengths of the phrases of `_roles`, longest first, by their first
+    character (by their last, `backwards`): where a phrase may start (end),
+    only these lengths can be one."""
+    def make():
+        sizes: dict[str, set[int]] = {}
+        for phrase in filter(None, _roles(lex)):
+            sizes.setdefault(phrase[-1] if backwards else phrase[0], set()).add(len(phrase))
+        return {c: tuple(sorted(found, reverse=True)) for c, found in sizes.items()}
+    return lex.cached(f"reader_sizes:{backwards}", make)
+
+
 def _ends_a_word(text: str, end: int, phrase: str) -> bool:
     """A phrase ending in a letter or digit must not run on into another word."""
     if not (phrase[-1].isascii() and phrase[-1].isalnum()):
@@ -136,7 +150,7 @@ def _step(digits: str) -> Decimal:
 def _chinese_run(text: str, i: int, lex: Lexicon) -> str:
     """The Chinese numeral that starts at i ("三十五", "两万", "三点五"), or ''."""
     digits, units = lex.chinese_digits, lex.chinese_units
-    big = {w for w in lex.scales if len(w) == 1 and not w.isascii()} - set(units)
+    big = lex.cached("reader_big_units", lambda: {w for w in lex.scales if len(w) == 1 and not w.isascii()} - set(units))
     if i >= len(text) or (text[i] not in digits and text[i] not in units):
         return ""
     j = i

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 import yaml.resolver
@@ -31,6 +32,15 @@ from .problems import Message, Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=2**14)
+def _implicit_type(value: str) -> str:
+    """The type PyYAML's resolver gives a plain value: which depends on the
+    value alone, so each value of a corpus (kind, region, period ...) is
+    resolved once."""
+    return _resolver.resolve(yaml.ScalarNode, value, (True, False)).rsplit(":", 1)[-1]
+
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 MAX_DEPTH = 32  # curated files nest five levels; anything far deeper is not a data file
@@ -65,8 +75,7 @@ class Scalar:
         """What a YAML 1.1 reader (PyYAML's safe_load) would make of this value."""
         if not self.plain:
             return "str"
-        tag = _resolver.resolve(yaml.ScalarNode, self.value, (True, False))
-        return tag.rsplit(":", 1)[-1]
+        return _implicit_type(self.value)
 
 
 @dataclass

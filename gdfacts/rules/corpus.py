@@ -1,12 +1,17 @@
 """The rules across fact files: one fact file per source and one for each,
 every numeral of every article accounted for, and records that agree, or
-acknowledge that they do not."""
+acknowledge that they do not.
+
+They look at each fact file's check without its records (`FileCheck.summary`)
+and at each record only through its keys (corpus_keys.py), so that what they
+hold grows with the number of fact files, not of records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .. import coverage
+from ..corpus_keys import Keys
 from ..inputs import FACTS_DIR
 from ..lexicon import Lexicon
 from ..model import ROW_COLUMNS
@@ -21,23 +26,30 @@ _KEY = tuple(ROW_COLUMNS.index(c) for c in ("region_id", "indicator_id", "period
 
 @dataclass
 class Corpus:
-    """Every fact file's own check, put together."""
+    """Every fact file's check, put together: `add` each in path order."""
 
-    checks: list  # model.FileCheck of every fact file read, in path order
     sources: dict  # model.Source by id, each with its fact file (the first that names it)
     lex: Lexicon
-    every_file_named_a_source: bool  # every file in data/facts/ was read and names a known source
+    checks: list = field(default_factory=list)  # model.FileCheck.summary() of every fact file read, in path order
+    every_file_named_a_source: bool = True  # every file in data/facts/ was read and names a known source
+    keys: Keys = field(default_factory=Keys)  # of the records of every source's own fact file
     # found along the way
-    standing: list = field(default_factory=list)  # the records that neither repeat nor contradict an earlier one
-    by_id: dict = field(default_factory=dict)  # those of them, by id, first of each id
+    fallen: set = field(default_factory=set)  # the seq of each record that repeats or contradicts an earlier one
+
+    def add(self, check) -> None:
+        """A fact file's check (model.FileCheck), once the build has decided whether it is its source's own."""
+        self.checks.append(check.summary())
+        self.every_file_named_a_source &= check.source_id is not None
+        if self.is_own(check):
+            self.keys.add((repr(key(row)), row[_ID], row[_CONFLICTS_WITH], row[_VALUE], row[_QUALIFIER], row[_FILE],
+                           row[_LINE]) for _, row, _ in check.records)
+
+    def is_own(self, check) -> bool:
+        return check.source_id is not None and self.sources[check.source_id].fact_file == check.rel
 
     def own(self) -> list:
         """The checks of the fact files that are their source's own."""
-        return [c for c in self.checks if c.source_id is not None and self.sources[c.source_id].fact_file == c.rel]
-
-    def records(self) -> list[tuple]:
-        """The records of every source's own fact file (rows, as stored)."""
-        return [row for check in self.own() for _, row, _ in check.records]
+        return [c for c in self.checks if self.is_own(c)]
 
 
 def key(row: tuple) -> tuple:
@@ -45,11 +57,11 @@ def key(row: tuple) -> tuple:
     return tuple(row[i] for i in _KEY)
 
 
-def uncovered(source, covered, lex) -> list[tuple[int, str]]:
-    """The numerals of an article that no citation states and no unrecorded entry lists: (line, numeral)."""
+def uncovered(source, covered, lex) -> list[tuple[int, int, int, str]]:
+    """The numerals of an article that no citation states and no unrecorded entry lists: (line, start, end, numeral)."""
     ident = source.entry["id"]
-    return [(n, numeral) for n, text in enumerate(source.lines, 1)
-            for numeral in coverage.uncovered(text, covered.get((ident, n), []), lex)]
+    return [(n, start, end, numeral) for n, text in enumerate(source.lines, 1)
+            for start, end, numeral in coverage.left(coverage.numerals(text, lex), covered.get((ident, n), []))]
 
 
 @explained(Message("`source 'x' already has its fact file, ...`", "one fact file per article: merge the two, or fix `source:`",
@@ -74,19 +86,25 @@ def every_source_has_a_fact_file(c: Corpus):
                    "record the number, or list it under `unrecorded` with a reason",
                    r"line \d+ says '[^']*', which no citation states and unrecorded does not list"))
 def every_numeral_is_cited_or_unrecorded(c: Corpus):
-    """Each article's numerals, once its fact file has no problems (until then, coverage waits)."""
+    """Each article's numerals, once its fact file has no problems (until then, coverage waits).
+
+    A numeral its own fact file leaves may be stated by a citation in
+    another source's own fact file: the spans those cover in this article."""
     own = {check.source_id: check for check in c.own()}
     covered: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for check in own.values():
-        for place, spans in check.covered.items():
+        for place, spans in check.covered.items():  # in other articles than the check's own
             covered.setdefault(place, []).extend(spans)
     cited_from_elsewhere = {place[0] for check in c.checks for place in check.covered if place[0] != check.source_id}
     for ident, source in c.sources.items():
         check = own.get(ident)
         if check is None or check.file_problems or check.problems:
             continue
-        left = uncovered(source, covered, c.lex) if ident in cited_from_elsewhere else check.uncovered
-        for n, numeral in left:
+        left = check.uncovered
+        if ident in cited_from_elsewhere:
+            left = [(n, start, end, numeral) for n, start, end, numeral in left
+                    if coverage.left([(start, end, numeral)], covered.get((ident, n), []))]
+        for n, _, _, numeral in left:
             yield ((check.rel, check.coverage_line),
                    f"{source.entry.get('seed')} line {n} says '{numeral}', which no citation states and unrecorded does not list")
 
@@ -95,40 +113,41 @@ def every_numeral_is_cited_or_unrecorded(c: Corpus):
                    "add the citation to the existing record; or, if sources really disagree, give an `id` and "
                    "`conflicts_with:` with a note", r"^(repeats|conflicts with) record \S+ \("))
 def records_of_the_same_key_agree_or_acknowledge(c: Corpus):
-    first: dict[tuple, tuple] = {}
-    for record in c.records():
-        earlier = first.setdefault(key(record), record)
-        where = f"({earlier[_FILE]}:{earlier[_LINE]})"
-        if earlier is record:
-            c.standing.append(record)
-        elif earlier[_VALUE] == record[_VALUE] and earlier[_QUALIFIER] == record[_QUALIFIER]:
-            yield (record[_FILE], record[_LINE]), f"repeats record {earlier[_ID]} {where}; add its citations there instead"
-        elif record[_CONFLICTS_WITH] != earlier[_ID] and earlier[_CONFLICTS_WITH] != record[_ID]:
-            yield ((record[_FILE], record[_LINE]),
-                   f"conflicts with record {earlier[_ID]} {where}: {number(record[_VALUE])} against {number(earlier[_VALUE])}. "
-                   f"If the sources really disagree, give this record an id and conflicts_with: {earlier[_ID]}, with a note")
-        else:
-            c.standing.append(record)
+    """A record of the same key as an earlier one must give the same value (it
+    is then a repeat) or acknowledge the conflict; each that does neither falls."""
+    for record, earlier in c.keys.repeated_keys():
+        where = f"({earlier.file}:{earlier.line})"
+        if earlier.value == record.value and earlier.qualifier == record.qualifier:
+            c.fallen.add(record.seq)
+            yield (record.file, record.line), f"repeats record {earlier.id} {where}; add its citations there instead"
+        elif record.conflicts_with != earlier.id and earlier.conflicts_with != record.id:
+            c.fallen.add(record.seq)
+            yield ((record.file, record.line),
+                   f"conflicts with record {earlier.id} {where}: {number(record.value)} against {number(earlier.value)}. "
+                   f"If the sources really disagree, give this record an id and conflicts_with: {earlier.id}, with a note")
 
 
 @explained(USED_TWICE)
 def ids_are_unique(c: Corpus):
     """Among the records that stand (one that repeats another has its id too: that is reported)."""
-    for record in c.standing:
-        other = c.by_id.setdefault(record[_ID], record)
+    first: dict[str, object] = {}
+    for record in c.keys.shared_ids():
+        if record.seq in c.fallen:
+            continue
+        other = first.setdefault(record.id, record)
         if other is not record:
-            yield (record[_FILE], record[_LINE]), f"id '{record[_ID]}' is used twice (first at {other[_FILE]}:{other[_LINE]})"
+            yield (record.file, record.line), f"id '{record.id}' is used twice (first at {other.file}:{other.line})"
 
 
 @explained(Message("`conflicts_with 'x' names no record of the same region, indicator, period, kind and unit`",
                    "name the id of the record this one disagrees with", r"^conflicts_with '[^']*' names no record of the same"))
 def conflicts_with_names_a_record_of_the_same_key(c: Corpus):
-    for record in c.records():
-        if record[_CONFLICTS_WITH] is not None:
-            other = c.by_id.get(record[_CONFLICTS_WITH])
-            if other is None or key(other) != key(record):
-                yield ((record[_FILE], record[_LINE]),
-                       f"conflicts_with '{record[_CONFLICTS_WITH]}' names no record of the same region, indicator, period, kind and unit")
+    """The record named is the first that stands with that id."""
+    for record in c.keys.acknowledging():
+        other = next((r for r in c.keys.with_id(record.conflicts_with) if r.seq not in c.fallen), None)
+        if other is None or other.key != record.key:
+            yield ((record.file, record.line),
+                   f"conflicts_with '{record.conflicts_with}' names no record of the same region, indicator, period, kind and unit")
 
 
 # In this order: ids are unique among the records that stand, and conflicts_with names one of them.
