@@ -98,7 +98,7 @@ def canned_queries(hostile_db) -> list[str]:
     queries = yaml.safe_load(publication.METADATA.read_text(encoding="utf-8"))["databases"][DB]["queries"]
     urls = []
     for name, query in queries.items():
-        names = sorted(set(re.findall(r":(\w+)", query["sql"])))
+        names = sorted({n for n in re.findall(r":(\w+)", query["sql"]) if not n.startswith("_")})  # not :_page_size
         urls.append(f"/{DB}/{name}" + (f"?{urlencode({n: samples[n] for n in names})}" if names else ""))
     return urls
 

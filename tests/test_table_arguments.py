@@ -24,7 +24,7 @@ ISSUE_12 = {
     "/facts?_sort=nope": "_sort: facts has no column 'nope' to sort by",
     "/facts?_sort_desc=nope": "_sort_desc: facts has no column 'nope' to sort by",
     "/evidence?_sort=rowid": "_sort: evidence has no column 'rowid' to sort by",
-    "/evidence?_next=abc": "_next: on the view evidence, _next is the number of rows to skip, not 'abc'",
+    "/target_outcomes?_next=abc": "_next: on the view target_outcomes, _next is the number of rows to skip, not 'abc'",
     "/facts?_sort=value&_sort_desc=id": "use _sort or _sort_desc, not both",
 }
 
