@@ -81,7 +81,7 @@ class FactFile:
     targets: int
     citations: int
     cache_key: str | None
-    store: RecordStore | None = None
+    held: RecordStore | None = None  # where its records are when the cache does not hold them
 
     @classmethod
     def of(cls, check: FileCheck, store: RecordStore) -> FactFile:
@@ -92,8 +92,8 @@ class FactFile:
                    check.cache_key, store if check.cache_key is None else None)
 
     def records(self) -> list[tuple]:
-        if self.store is not None:
-            return self.store.of_file(self.rel)
+        if self.held is not None:
+            return self.held.of_file(self.rel)
         check = cache.get(self.cache_key)
         if not isinstance(check, FileCheck) or check.rel != self.rel:
             raise cache.Lost(f"{self.rel}: its check left the cache ({cache.directory()}) during the build")

@@ -365,3 +365,31 @@ YAML_LOOKALIKES = ["2023", "2023-01-05", "5.5", "1e3", "0x1F", "0o17", "1_000", 
 def test_a_plain_value_is_typed_as_before(value):
     for _ in range(2):  # and again, once remembered
         assert strict_yaml.Scalar(value, 1, True).implicit_type() == previous_implicit_type(value)
+
+
+# --- the records, read back file by file --------------------------------------------------------
+
+def test_the_records_read_back_are_those_checked_whether_the_cache_holds_them_or_not(monkeypatch, tmp_path):
+    checked = {}
+    real = dataset.check_files
+
+    def kept(*args):
+        for check, found in real(*args):
+            checked[check.rel] = check.records
+            yield check, found
+
+    monkeypatch.setattr(dataset, "check_files", kept)
+    monkeypatch.setenv("GDFACTS_CACHE", "off")
+    off = dataset.load(REPO)
+    monkeypatch.setenv("GDFACTS_CACHE", str(tmp_path / "cache"))
+    on = dataset.load(REPO)
+    assert [f.rel for f in off.files] == [f.rel for f in on.files] == sorted(checked)
+    assert all(f.held is not None and f.cache_key is None for f in off.files)  # in the temporary record store
+    assert all(f.held is None and f.cache_key for f in on.files)  # in the cache, read back from it
+    every = [record for rel in sorted(checked) for record in checked[rel]]
+    assert list(off.records) == list(on.records) == list(off.records) == every
+    assert len(off.records) == len(every) == sum(f.facts + f.targets for f in on.files)
+    for f in off.files:
+        assert f.records() == checked[f.rel]
+        assert (f.facts, f.targets) == (sum(t == "facts" for t, _, _ in checked[f.rel]),
+                                        sum(t == "targets" for t, _, _ in checked[f.rel]))
