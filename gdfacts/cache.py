@@ -62,10 +62,15 @@ def get(key: str):
         return None  # missing, or written by another version: check again
 
 
-def put(key: str, value) -> None:
+class Lost(Exception):
+    """An entry the build had written or read was gone when it read it again."""
+
+
+def put(key: str, value) -> bool:
+    """Store `value` under `key`; False if the cache is off or cannot be written."""
     where = directory()
     if where is None:
-        return
+        return False
     folder = where / key[:2]
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -74,4 +79,5 @@ def put(key: str, value) -> None:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / key)
     except OSError:
-        pass  # a cache that cannot be written only makes the next build slower
+        return False  # a cache that cannot be written only makes the next build slower
+    return True

@@ -32,7 +32,7 @@ from .rules import references as reference_rules
 from .rules.references import LINE_BREAKS
 
 # What other modules use, wherever it is defined.
-__all__ = ["load", "check_file", "check_files", "Dataset", "Checking", "Source", "Citation", "Record", "FileCheck",
+__all__ = ["load", "check_file", "check_files", "Dataset", "FactFile", "Checking", "Source", "Citation", "Record", "FileCheck",
            "ROW_COLUMNS", "CITATION_COLUMNS", "read_input", "REFERENCE_FILES", "DATA_DIR", "FACTS_DIR", "SEEDS_DIR",
            "SCHEMA_FILE", "SEED_CHECKSUMS", "LEXICON_FILES", "LINE_BREAKS", "MAX_INPUT_BYTES", "METADATA_FILE", "CITATION_FILE"]
 
@@ -44,13 +44,42 @@ class Dataset:
     sources: dict[str, Source]
     regions: dict[str, spec.Entry]
     indicators: dict[str, spec.Entry]
-    records: list[tuple]  # Record.stored(): (table, row, citation rows)
+    files: list[FactFile]  # each source's own fact file, in path order, with its records on demand
     inputs: list[tuple[str, str]]  # (path, sha256) of every file read
     relations: relations.Result | None = None
     statements: list = field(default_factory=list)  # outcomes.Statement
     statuses: list = field(default_factory=list)  # outcomes.Status
     release: dict = field(default_factory=dict)  # CITATION.cff's version, date-released and license
     dictionary: list = field(default_factory=list)  # the rows of data_dictionary
+
+
+@dataclass
+class FactFile:
+    """A source's own fact file, checked: its records as stored (Record.stored())
+    are read back from the check cache when they are written, one file at a
+    time, so that the writer never holds every record at once; a file whose
+    check the cache does not hold keeps its records here."""
+
+    rel: str
+    facts: int
+    targets: int
+    citations: int
+    cache_key: str | None
+    held: list[tuple] | None = None
+
+    @classmethod
+    def of(cls, check: FileCheck) -> FactFile:
+        facts = sum(table == "facts" for table, _, _ in check.records)
+        return cls(check.rel, facts, len(check.records) - facts, sum(len(c) for _, _, c in check.records),
+                   check.cache_key, None if check.cache_key is not None else check.records)
+
+    def records(self) -> list[tuple]:
+        if self.held is not None:
+            return self.held
+        check = cache.get(self.cache_key)
+        if not isinstance(check, FileCheck) or check.rel != self.rel:
+            raise cache.Lost(f"{self.rel}: its check left the cache ({cache.directory()}) during the build")
+        return check.records
 
 
 @dataclass
@@ -86,7 +115,7 @@ def load(root: Path | str) -> Dataset:
     sources, found = _sources(inputs, refs["sources"], "sources" in unreadable)
     problems += found
     checking = Checking(vocab, lex, frozenset(unreadable), sources, refs["regions"], refs["indicators"])
-    records, statements, found = _fact_files(inputs, checking)
+    files, records, statements, found = _fact_files(inputs, checking)
     problems += found
     as_related = relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, lex.units)
     related, found = _relations(inputs, as_related, refs["indicators"], lex) if not unreadable else (None, [])
@@ -103,7 +132,7 @@ def load(root: Path | str) -> Dataset:
     if problems:
         raise BuildFailed(problems)
     return Dataset(schema_sql=schema_sql, lexicon=lex, sources=sources, regions=refs["regions"],
-                   indicators=refs["indicators"], records=records, inputs=sorted(inputs.digests.items()),
+                   indicators=refs["indicators"], files=files, inputs=sorted(inputs.digests.items()),
                    relations=related, statements=statements, statuses=statuses, release=release, dictionary=described)
 
 
@@ -164,8 +193,9 @@ def _sources(inputs: Inputs, entries: dict[str, spec.Entry], unreadable: bool) -
     return sources, problems
 
 
-def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[tuple], list[outcomes.Statement], list[Problem]]:
-    """Every fact file checked on its own, then what holds across them."""
+def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[FactFile], list[tuple], list[outcomes.Statement], list[Problem]]:
+    """Every fact file checked on its own, then what holds across them: the
+    sources' own fact files, their records and statements, and the problems."""
     rels, unread = inputs.fact_files()
     checks, problems = check_files(inputs, rels, checking)
     problems += unread
@@ -181,7 +211,7 @@ def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[tuple], list[o
     corpus = corpus_rules.Corpus(checks, checking.sources, checking.lex, every_file_named_a_source)
     problems += corpus_rules.CORPUS_RULES.run(corpus)[1]
     own = corpus.own()
-    return ([record for check in own for record in check.records],
+    return ([FactFile.of(check) for check in own], [record for check in own for record in check.records],
             [statement for check in own for statement in check.statements], problems)
 
 
@@ -211,6 +241,7 @@ def check_files(inputs: Inputs, rels: list[str], checking: Checking) -> tuple[li
         cached = cache.get(k)
         if isinstance(cached, FileCheck) and cached.rel == rel:
             checks[rel] = cached
+            cached.cache_key = k
         else:
             todo.append((rel, data, k))
     _CONTEXT = checking
@@ -224,7 +255,8 @@ def check_files(inputs: Inputs, rels: list[str], checking: Checking) -> tuple[li
         _CONTEXT = None
     for (rel, _, k), check in zip(todo, done):
         checks[rel] = check
-        cache.put(k, check)
+        if cache.put(k, check):
+            check.cache_key = k
     return [checks[rel] for rel in rels], problems
 
 

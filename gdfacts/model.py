@@ -90,3 +90,4 @@ class FileCheck:
     problems: list[Problem]  # of its records
     uncovered: list[tuple[int, str]] = field(default_factory=list)  # its article's numerals its citations leave
     statements: list = field(default_factory=list)  # outcomes.Statement: targets met or missed, said in words
+    cache_key: str | None = None  # where the check cache holds this check (None: it does not)
