@@ -6,10 +6,13 @@ For each N: a synthetic corpus (bench/synth.py), then in the same run the
 floor (bench/floor.py: libyaml parse, quotes on their lines, inserts, full-text
 index) and the full validated build with an empty cache, each in its own
 process: wall time, peak memory (RSS, the build's worker processes included),
-database size per record, and build/floor. At the largest N also: a rebuild
-after editing one article file (and whether it is byte-identical to a clean
-build), the CLI's start-up against `python -c "import click, sqlite3"`, and
-Datasette's median latency on the pages that grow with the data.
+database size per record, and build/floor. At the largest N also, each
+`python build_db.py` timed end to end: rebuilds with nothing changed (the
+first hashes the database the build wrote, the next trust its status), a
+rebuild after editing one article file, with the build's own timings of each
+step (`--timings`) and whether the result is byte-identical to a clean build;
+the CLI's start-up against `python -c "import click, sqlite3"`, and Datasette's
+median latency on the pages that grow with the data.
 """
 
 from __future__ import annotations
@@ -34,17 +37,18 @@ PYTHON = sys.executable
 GDFACTS = str(Path(sys.executable).parent / "gdfacts")
 
 
-def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS in bytes (largest of the process and its children) of one run."""
+def measure(argv: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in bytes (largest of the process and its children) and stderr of one run."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed:\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss * 1024
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
+    return seconds, usage.ru_maxrss * 1024, stderr
 
 
 def median_ms(argv: list[str], runs: int = 11) -> float:
@@ -56,9 +60,16 @@ def median_ms(argv: list[str], runs: int = 11) -> float:
     return statistics.median(times)
 
 
-def build(root: Path, output: Path, cache: Path | str) -> tuple[float, int]:
-    return measure([PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output)],
+def build(root: Path, output: Path, cache: Path | str) -> tuple[float, int, str]:
+    """`python build_db.py --timings`, timed end to end: seconds, peak RSS, and the build's timings of its steps."""
+    return measure([PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output), "--timings"],
                    env={"GDFACTS_CACHE": str(cache)})
+
+
+def rebuild(label: str, root: Path, db: Path, cache: Path) -> None:
+    seconds, rss, steps = build(root, db, cache)
+    print(f"- {label}: {seconds:.2f} s, peak {rss / 2**20:.0f} MiB", flush=True)
+    print("".join(f"      {line}\n" for line in steps.splitlines()), end="")
 
 
 def main(sizes: list[int]) -> None:
@@ -69,22 +80,30 @@ def main(sizes: list[int]) -> None:
         for n in sizes:
             root = work / str(n)
             synth.generate(n, root)
-            floor_s, floor_rss = measure([PYTHON, str(HERE / "floor.py"), str(root), str(work / f"floor-{n}.db")])
+            floor_s, floor_rss, _ = measure([PYTHON, str(HERE / "floor.py"), str(root), str(work / f"floor-{n}.db")])
             db = root / "guangdong_facts.db"
-            build_s, build_rss = build(root, db, work / f"cache-{n}")
+            build_s, build_rss, _ = build(root, db, work / f"cache-{n}")
             print(f"| {n:,} | {floor_s:.1f} | {build_s:.1f} | {build_s / floor_s:.2f} | {floor_rss / 2**20:.0f} | "
                   f"{build_rss / 2**20:.0f} | {db.stat().st_size / n:,.0f} |", flush=True)
         n = sizes[-1]
         root, db = work / str(n), work / str(n) / "guangdong_facts.db"
-        article = sorted((root / "data/facts").glob("*.yml"))[len(list((root / "data/facts").glob("*.yml"))) // 2]
+        cache = work / f"cache-{n}"
+        print(f"\nRebuilds at {n:,} records, `python build_db.py` end to end, with the build's own timings:")
+        before = db.stat()
+        rebuild("nothing changed, first time (hashes the database the build wrote)", root, db, cache)
+        rebuild("nothing changed", root, db, cache)
+        untouched = (db.stat().st_ino, db.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+        print(f"  the database untouched: {'yes' if untouched else 'NO'}")
+        articles = sorted((root / "data/facts").glob("*.yml"))
+        article = articles[len(articles) // 2]
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace("    kind: ", "    note: edited\n    kind: ", 1), encoding="utf-8")
-        again_s, again_rss = build(root, db, work / f"cache-{n}")
+        rebuild(f"one article file edited ({article.name})", root, db, cache)
         clean = work / "clean" / "guangdong_facts.db"
         build(root, clean, "off")
         same = db.read_bytes() == clean.read_bytes()
-        print(f"\nAt {n:,} records, after editing one article file ({article.name}): rebuild {again_s:.1f} s, "
-              f"peak {again_rss / 2**20:.0f} MiB; byte-identical to a clean build: {'yes' if same else 'NO'}")
+        print(f"  byte-identical to a clean build: {'yes' if same else 'NO'}")
+        rebuild("nothing changed after the edit (hashes the database the edit wrote)", root, db, cache)
 
         base = median_ms([PYTHON, "-c", "import click, sqlite3"])
         facts = median_ms([GDFACTS, "--db", str(db), "facts", "--region", "r001", "--json"])

@@ -218,6 +218,8 @@ def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_s
             for sql in indexes:  # built from the rows in one pass each, rather than row by row
                 db.execute(sql)
             timings("create indexes")
+            rows.fill_search(db)
+            timings("full-text tables")
         db.execute("COMMIT")
         if patched:
             timings("patch rows (foreign keys checked at the commit)")

@@ -71,6 +71,11 @@ def _entry(path: Path, digest: str, read_at_ns: int) -> dict:
     return {"sha256": digest, "status": status, "trusted": _trusted(status, read_at_ns)}
 
 
+def _untrusted(path: Path, digest: str) -> dict:
+    """A file just written (hashed before its status was taken): hashed again the next time."""
+    return {"sha256": digest, "status": _status(path), "trusted": False}
+
+
 def _same(path: Path, entry: dict) -> tuple[bool, dict]:
     """Whether the file still has the hash in `entry`: from its status when
     trusted, else by reading it; and the entry to keep."""
@@ -146,13 +151,11 @@ def save(root: Path, output: Path, listed: dict, inputs: list[tuple[str, str]], 
     output = Path(output)
     from . import publication
 
-    written = time.time_ns()  # the outputs were just written: hashed again next time
     _store(output, {
         "format": FORMAT, "database": str(output.resolve()), "root": str(Path(root).resolve()), "builder": builder(),
         "listing": listed,
         "inputs": {rel: _entry(Path(root) / rel, digest, read_at_ns) for rel, digest in inputs},
-        "outputs": {"database": _entry(output, database, written),
-                    "inspect": _entry(publication.inspect_file(output), inspect, written)},
+        "outputs": {"database": _untrusted(output, database), "inspect": _untrusted(publication.inspect_file(output), inspect)},
         "counts": counts,
     })
 

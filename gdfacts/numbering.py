@@ -33,7 +33,7 @@ def citation_id(record_rowid_: int, n: int) -> int:
     return record_rowid_ + n
 
 
-def collision(ident: str, where: tuple[str, int], other: str, other_where: tuple[str, int]) -> str:
-    """Why the record `ident` cannot be stored beside `other`."""
+def collision(ident: str, other: str, other_where: tuple[str, int]) -> str:
+    """Why the record `ident` cannot be stored beside `other` (at `other_where`, file and line)."""
     return (f"record '{ident}' has the same number in the database as record '{other}' "
             f"({other_where[0]}:{other_where[1]}), which is rare; give one of them another id")

@@ -4,8 +4,8 @@ database, or patched into the previous one for the fact files that changed.
 Whole: the reference tables (units, sources and their lines, regions,
 indicators), then each fact file's records and citations, one file at a time
 (read back from the check cache, so that no more than a file's records are
-held), then the tables that depend on every fact file (`CORPUS_TABLES`), then
-the full-text tables, filled in rowid order.
+held), then the tables that depend on every fact file (`CORPUS_TABLES`); then,
+once the indexes are made, the full-text tables, filled in rowid order.
 
 Patched, when only fact files changed: the corpus tables are emptied and
 written again, the rows of the fact files that changed or went are deleted,
@@ -48,12 +48,13 @@ def inputs_digest(inputs: list[tuple[str, str]]) -> str:
 
 
 def write_whole(db: sqlite3.Connection, data: dataset.Dataset) -> None:
-    """Every row of every table, into a database holding only the schema."""
+    """Every row of every content table, into a database holding only the
+    schema; the full-text tables are filled by fill_search, once the indexes
+    it reads through are made."""
     _reference_tables(db, data)
     for f in data.files:
         _fact_file(db, f)
     _corpus_tables(db, data)
-    fill_search(db)
 
 
 def fill_search(db: sqlite3.Connection) -> None:
@@ -102,14 +103,12 @@ def _delete_fact_files(db: sqlite3.Connection, rels: list[str]) -> dict[str, lis
     gone = {"facts": [], "targets": [], "citations": []}
     if not rels:
         return gone
-    files = json.dumps(rels)
     for table in RECORD_TABLES:
-        key = _KEY[table]
-        gone["citations"] += [r for (r,) in db.execute(
-            f"SELECT c.id FROM {table} r JOIN citations c ON c.{key} = r.id"
-            f" WHERE r.data_file IN (SELECT value FROM json_each(?))", (files,))]
         gone[table] = [r for (r,) in db.execute(
-            f"SELECT rowid FROM {table} WHERE data_file IN (SELECT value FROM json_each(?))", (files,))]
+            f"SELECT rowid FROM {table} WHERE data_file IN (SELECT value FROM json_each(?))", (json.dumps(rels),))]
+        for rowid in gone[table]:  # a record's citations follow its rowid (numbering.py)
+            gone["citations"] += [c for (c,) in db.execute("SELECT id FROM citations WHERE id BETWEEN ? AND ?",
+                                                           (rowid + 1, rowid + numbering.MAX_CITATIONS))]
     db.executemany("DELETE FROM citations WHERE id = ?", ((r,) for r in gone["citations"]))
     for table in RECORD_TABLES:
         db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in gone[table]))
