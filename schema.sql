@@ -14,10 +14,10 @@
 -- Every number lives in facts or targets, and every one of them has at
 -- least one row in citations pointing at a line of a source.
 --
--- A fact's or target's rowid, and the id of each of its citations, follow
--- from the record's id (gdfacts/numbering.py): a record keeps its numbers
--- however other records change, and its citations' ids sort in the order its
--- fact file lists them. The rows of every other table are numbered from 1
+-- A fact's or target's rowid, and the id of each of its citations, are
+-- numbered within its fact file's own span of numbers (gdfacts/numbering.py),
+-- in the order the file lists them: they change when that file changes,
+-- never when another does. The rows of every other table are numbered from 1
 -- in the order the build writes them.
 
 PRAGMA foreign_keys = ON;

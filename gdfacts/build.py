@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import sqlite3
 import sys
@@ -53,16 +54,21 @@ WHOLE, PATCHED, UNCHANGED = "whole", "patched", "unchanged"  # how a build left 
 
 
 class Timings:
-    """The seconds each step of a build took (build_db.py --timings)."""
+    """The seconds each step of a build took, and the process's peak memory
+    once it was done (build_db.py --timings)."""
 
     def __init__(self):
-        self.steps: list[tuple[str, float]] = []
+        self.steps: list[tuple[str, float, float]] = []
         self._last = time.perf_counter()
 
     def __call__(self, step: str) -> None:
         now = time.perf_counter()
-        self.steps.append((step, now - self._last))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        self.steps.append((step, now - self._last, peak))
         self._last = now
+
+    def __str__(self) -> str:
+        return "".join(f"{seconds:8.3f} s  {peak:6.0f} MiB peak  {step}\n" for step, seconds, peak in self.steps)
 
 
 @contextlib.contextmanager
@@ -187,7 +193,7 @@ def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_s
     from . import rows
 
     patched = False
-    if plan is not None:
+    if plan is not None and plan.base.is_file():
         shutil.copyfile(plan.base, work)
         patched = plan.is_base(work)  # else the previous database is not the one recorded: write it whole
         if not patched:
@@ -285,9 +291,10 @@ def counts(data: dataset.Dataset) -> dict[str, int]:
 
 
 def build(root: Path | str = ROOT, output: Path | str | None = None, check_only: bool = False,
-          timings: Timings | None = None) -> dict:
+          timings: Timings | None = None, whole: bool = False) -> dict:
     """Check every input, then (unless check_only) write the database: whole,
-    patched, or not at all when what it is built from has not changed. Return
+    patched, or not at all when what it is built from has not changed (with
+    `whole`, whole whatever changed). Return
     the counts of facts, targets, citations and sources, and under "written"
     how the database was left (WHOLE, PATCHED, UNCHANGED; None with check_only)
     and under "changed" the fact files a patch wrote again or removed."""
@@ -302,7 +309,7 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
     output = Path(output) if output is not None else root / DEFAULT_DB
     read_at = time.time_ns()
     listed = build_state.listing(root)
-    if build_state.Previous.read(root, output) is not None:  # a build wrote it: compare, under its lock
+    if not whole and build_state.Previous.read(root, output) is not None:  # a build wrote it: compare, under its lock
         with exclusive(output):
             previous = build_state.Previous.read(root, output)
             if previous is not None and previous.unchanged():
@@ -315,7 +322,7 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
     timings("check")
     found = counts(data)
     with exclusive(output):
-        previous = build_state.Previous.read(root, output)  # again: another build may have written it meanwhile
+        previous = None if whole else build_state.Previous.read(root, output)  # again: another build may have written it
         plan = previous.plan(data.inputs) if previous is not None else None
         if plan is not None and not plan.changed and not plan.removed and previous.written():
             previous.keep(listed, data.inputs, read_at)  # what changed is nothing the database is built from
@@ -334,12 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, help=f"where to write the database (default: {DEFAULT_DB} in the root)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the folder holding data/, seeds/ and schema.sql")
     parser.add_argument("--check", action="store_true", help="check everything, write nothing")
+    parser.add_argument("--whole", action="store_true",
+                        help="write the database whole, with SQLite's full checks, even if only fact files changed or nothing did")
     parser.add_argument("--timings", action="store_true", help="print the seconds each step took (to stderr)")
     args = parser.parse_args(argv)
     output = args.output if args.output is not None else args.root / DEFAULT_DB
     timings = Timings()
     try:
-        result = build(args.root, output, check_only=args.check, timings=timings)
+        result = build(args.root, output, check_only=args.check, timings=timings, whole=args.whole)
     except BuildFailed as failed:
         for problem in failed.problems:
             print(problem, file=sys.stderr)
@@ -357,8 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         if args.timings:
-            for step, seconds in timings.steps:
-                print(f"{seconds:8.3f} s  {step}", file=sys.stderr)
+            print(timings, end="", file=sys.stderr)
     print(summary(output, result))
     return 0
 

@@ -14,9 +14,9 @@ is updated, and the full-text tables of records and citations are rebuilt from
 their content (FTS5's 'rebuild', whose index is the one filling them in rowid
 order gives).
 
-Either way every row has the same number: records and citations by their ids
-(numbering.py), the rows of the other tables from 1 in the order written
-whole. Compacted (build.py), the two databases are the same bytes.
+Either way every row has the same number: records and citations in their fact
+file's span (numbering.py), the rows of the other tables from 1 in the order
+written whole. Compacted (build.py), the two databases are the same bytes.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ CORPUS_TABLES = ("target_status", "outcome_statements", "derived_inputs", "deriv
                  "relations", "build_inputs", "build_info", "data_dictionary")
 RECORD_TABLES = ("facts", "targets")
 _KEY = {"facts": "fact_id", "targets": "target_id"}
-_ID, _FILE, _LINE = (ROW_COLUMNS.index(c) for c in ("id", "data_file", "data_line"))
+_ID = ROW_COLUMNS.index("id")
 
 
 def inputs_digest(inputs: list[tuple[str, str]]) -> str:
@@ -51,6 +51,7 @@ def write_whole(db: sqlite3.Connection, data: dataset.Dataset) -> None:
     """Every row of every content table, into a database holding only the
     schema; the full-text tables are filled by fill_search, once the indexes
     it reads through are made."""
+    _numbers_apart(data.files)
     _reference_tables(db, data)
     for f in data.files:
         _fact_file(db, f)
@@ -74,6 +75,7 @@ def patch(db: sqlite3.Connection, data: dataset.Dataset, changed: list[str], rem
     files `changed` (edited or new) and `removed`, made to hold what write_whole
     would write."""
     register(db)
+    _numbers_apart(data.files)
     for table in CORPUS_TABLES:
         db.execute(f"DELETE FROM {table}")
     gone = _delete_fact_files(db, sorted(set(changed) | set(removed)))
@@ -99,20 +101,28 @@ def patch(db: sqlite3.Connection, data: dataset.Dataset, changed: list[str], rem
 
 
 def _delete_fact_files(db: sqlite3.Connection, rels: list[str]) -> dict[str, list[int]]:
-    """Delete the records of these fact files and their citations; the rowids deleted, by table."""
-    gone = {"facts": [], "targets": [], "citations": []}
-    if not rels:
-        return gone
-    for table in RECORD_TABLES:
-        gone[table] = [r for (r,) in db.execute(
-            f"SELECT rowid FROM {table} WHERE data_file IN (SELECT value FROM json_each(?))", (json.dumps(rels),))]
-        for rowid in gone[table]:  # a record's citations follow its rowid (numbering.py)
-            gone["citations"] += [c for (c,) in db.execute("SELECT id FROM citations WHERE id BETWEEN ? AND ?",
-                                                           (rowid + 1, rowid + numbering.MAX_CITATIONS))]
-    db.executemany("DELETE FROM citations WHERE id = ?", ((r,) for r in gone["citations"]))
-    for table in RECORD_TABLES:
-        db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in gone[table]))
+    """Delete the records and citations of these fact files (each file's span of numbers); the rowids deleted,
+    by table."""
+    gone: dict[str, list[int]] = {"facts": [], "targets": [], "citations": []}
+    for rel in rels:
+        first, last = numbering.span(rel)
+        for table in gone:
+            gone[table] += [r for (r,) in db.execute(f"SELECT rowid FROM {table} WHERE rowid BETWEEN ? AND ?", (first, last))]
+            db.execute(f"DELETE FROM {table} WHERE rowid BETWEEN ? AND ?", (first, last))
     return gone
+
+
+def _numbers_apart(files: list[dataset.FactFile]) -> None:
+    """Refuse two fact files with the same number (numbering.py)."""
+    seen: dict[int, str] = {}
+    problems = []
+    for f in files:
+        number = numbering.file_number(f.rel)
+        if number in seen:
+            problems.append(Problem(f.rel, 1, numbering.same_number(f.rel, seen[number])))
+        seen.setdefault(number, f.rel)
+    if problems:
+        raise BuildFailed(problems)
 
 
 def _reference_tables(db: sqlite3.Connection, data: dataset.Dataset) -> None:
@@ -144,58 +154,20 @@ def _reference_tables(db: sqlite3.Connection, data: dataset.Dataset) -> None:
 
 
 def _fact_file(db: sqlite3.Connection, f: dataset.FactFile) -> dict[str, list[int]]:
-    """One fact file's records and citations, numbered by their ids; the rowids written, by table."""
+    """One fact file's records and citations, numbered in its span; the rowids written, by table."""
+    first, _ = numbering.span(f.rel)
     rows: dict[str, list[tuple]] = {"facts": [], "targets": [], "citations": []}
     for table, row, citations in f.records():
-        rowid = numbering.record_rowid(row[_ID])
+        rowid = first + 1 + len(rows["facts"]) + len(rows["targets"])
         rows[table].append((rowid, *row))
-        if len(citations) > numbering.MAX_CITATIONS:
-            raise BuildFailed([Problem(row[_FILE], row[_LINE], f"record '{row[_ID]}' has {len(citations)} citations; "
-                                                               f"a record may have at most {numbering.MAX_CITATIONS}")])
         fact, target = (row[_ID], None) if table == "facts" else (None, row[_ID])
-        rows["citations"] += [(numbering.citation_id(rowid, n), fact, target, *c) for n, c in enumerate(citations, 1)]
+        rows["citations"] += [(first + 1 + len(rows["citations"]) + n, fact, target, *c) for n, c in enumerate(citations)]
     columns = ",".join(ROW_COLUMNS)
     for table in RECORD_TABLES:
-        _insert(db, f"INSERT INTO {table} (rowid, {columns}) VALUES ({','.join('?' * (len(ROW_COLUMNS) + 1))})",
-                rows[table], lambda row, table=table: _collision(db, table, row))
-    _insert(db, f"INSERT INTO citations VALUES ({','.join('?' * (len(CITATION_COLUMNS) + 3))})", rows["citations"],
-            lambda row: _citation_collision(db, row))
+        db.executemany(f"INSERT INTO {table} (rowid, {columns}) VALUES ({','.join('?' * (len(ROW_COLUMNS) + 1))})",
+                       rows[table])
+    db.executemany(f"INSERT INTO citations VALUES ({','.join('?' * (len(CITATION_COLUMNS) + 3))})", rows["citations"])
     return {table: [row[0] for row in rows[table]] for table in rows}
-
-
-def _insert(db: sqlite3.Connection, sql: str, rows: list[tuple], collides) -> None:
-    """executemany, where a rowid taken already is reported by `collides(row)` (a Problem or None)."""
-    try:
-        db.executemany(sql, rows)
-    except sqlite3.IntegrityError:
-        problems = [p for p in map(collides, rows) if p is not None]
-        if problems:
-            raise BuildFailed(problems) from None
-        raise
-
-
-def _collision(db: sqlite3.Connection, table: str, row: tuple) -> Problem | None:
-    """The record `row` (rowid first) against another of its table under the same rowid."""
-    other = db.execute(f"SELECT id, data_file, data_line FROM {table} WHERE rowid = ? AND id != ?",
-                       (row[0], row[1 + _ID])).fetchone()
-    if other is None:
-        return None
-    return Problem(row[1 + _FILE], row[1 + _LINE], numbering.collision(row[1 + _ID], other[0], (other[1], other[2])))
-
-
-def _citation_collision(db: sqlite3.Connection, row: tuple) -> Problem | None:
-    """A citation (id, fact_id, target_id, ...) against another of another record under the same id: a fact and a
-    target whose numbers are the same."""
-    ident = row[1] or row[2]
-    other = db.execute("SELECT coalesce(fact_id, target_id) FROM citations WHERE id = ? AND coalesce(fact_id, target_id) != ?",
-                       (row[0], ident)).fetchone()
-    if other is None:
-        return None
-    here = next(db.execute(f"SELECT data_file, data_line FROM {t} WHERE id = ?", (ident,)).fetchone()
-                for t in RECORD_TABLES if db.execute(f"SELECT 1 FROM {t} WHERE id = ?", (ident,)).fetchone())
-    there = next(db.execute(f"SELECT data_file, data_line FROM {t} WHERE id = ?", (other[0],)).fetchone()
-                 for t in RECORD_TABLES if db.execute(f"SELECT 1 FROM {t} WHERE id = ?", (other[0],)).fetchone())
-    return Problem(here[0], here[1], numbering.collision(ident, other[0], there))
 
 
 def _corpus_tables(db: sqlite3.Connection, data: dataset.Dataset) -> None:

@@ -162,7 +162,7 @@ def fewer_periods(m: Mini) -> None:
     m.edit(STATEMENT_FILE, "periods: ['2022', '2023', '2024']", "periods: ['2023', '2024']")
 
 
-def record_in_a_check_unrecorded(m: Mini) -> None:
+def record_in_a_check_unrecorded(m: Mini) -> str:
     """A record that a relation's check involves taken out of its fact file, its numbers listed as unrecorded."""
     ident, rel, line = rows_of(m.db, "SELECT f.id, f.data_file, f.data_line FROM facts f JOIN check_records r ON r.fact_id = f.id"
                                      " WHERE (SELECT count(*) FROM citations WHERE fact_id = f.id) = 1 ORDER BY f.id LIMIT 1")[0]
@@ -175,6 +175,7 @@ def record_in_a_check_unrecorded(m: Mini) -> None:
     entry = f"  - line: {cited}\n    text: {quote}\n    reason: taken out for a test\n"
     text = text.replace("unrecorded:\n", "unrecorded:\n" + entry, 1) if "unrecorded:\n" in text else text + "unrecorded:\n" + entry
     m.write(rel, text)
+    return rel
 
 
 def seed_changed(m: Mini) -> None:
@@ -321,6 +322,24 @@ def test_a_database_changed_after_its_build_is_written_whole_again(real, capsys,
     assert sha256(real.db) == clean
 
 
+def test_a_database_removed_after_its_build_is_written_whole_again(real, capsys, monkeypatch):
+    clean = clean_build(real, capsys, monkeypatch)
+    real.db.unlink()
+
+    assert gdfacts.build.build(real.root)["written"] == WHOLE
+    assert sha256(real.db) == clean
+
+
+def test_whole_writes_the_database_whole_whatever_changed(real, capsys):
+    before = sha256(real.db)
+
+    code, out, err = real.build(capsys, "--whole")
+
+    assert code == 0, err
+    assert "integrity and foreign-key checks passed" in out
+    assert sha256(real.db) == before
+
+
 def test_a_missing_inspect_file_is_written_again(real, capsys, monkeypatch):
     inspect = publication.inspect_file(real.db)
     text = inspect.read_text()
@@ -332,12 +351,15 @@ def test_a_missing_inspect_file_is_written_again(real, capsys, monkeypatch):
 
 # -- the numbers, and what the writer refuses ------------------------------------------
 
-def test_records_and_citations_are_numbered_from_the_record_ids(real):
+def test_records_and_citations_are_numbered_in_their_fact_files_span_in_written_order(real):
     for table, key in (("facts", "fact_id"), ("targets", "target_id")):
-        numbered = rows_of(real.db, f"SELECT rowid, id FROM {table}")
-        assert numbered and all(rowid == numbering.record_rowid(ident) for rowid, ident in numbered)
-        cited = rows_of(real.db, f"SELECT c.id - r.rowid FROM citations c JOIN {table} r ON r.id = c.{key} ORDER BY c.id")
-        assert cited and all(1 <= n <= numbering.MAX_CITATIONS for (n,) in cited)
+        numbered = rows_of(real.db, f"SELECT rowid, data_file, data_line FROM {table} ORDER BY rowid")
+        assert numbered and all(numbering.span(rel)[0] < rowid <= numbering.span(rel)[1] for rowid, rel, _ in numbered)
+        for rel in {rel for _, rel, _ in numbered}:
+            lines = [line for _, r, line in numbered if r == rel]
+            assert lines == sorted(lines)  # in the file's order
+        cited = rows_of(real.db, f"SELECT c.id, r.data_file FROM citations c JOIN {table} r ON r.id = c.{key}")
+        assert cited and all(numbering.span(rel)[0] < ident <= numbering.span(rel)[1] for ident, rel in cited)
     twice = rows_of(real.db, "SELECT fact_id, group_concat(line) FROM (SELECT * FROM citations ORDER BY id)"
                              " WHERE fact_id IS NOT NULL GROUP BY fact_id HAVING count(*) > 1")
     assert twice  # a record cited twice: its citations' ids follow its fact file's order
@@ -349,19 +371,38 @@ def test_records_and_citations_are_numbered_from_the_record_ids(real):
         assert written == [int(n) for n in lines.split(",")]
 
 
+def test_a_change_to_one_fact_file_renumbers_no_other(real):
+    def numbers() -> dict:
+        """(kind, what) -> (number, fact file) of every record and citation."""
+        return {row[:2]: row[2:] for row in rows_of(real.db, """
+            SELECT 'record', id, rowid, data_file FROM facts UNION ALL SELECT 'record', id, rowid, data_file FROM targets
+            UNION ALL SELECT 'citation', coalesce(c.fact_id, c.target_id) || ':' || c.line || ':' || c.quote, c.id,
+                             coalesce(f.data_file, t.data_file)
+            FROM citations c LEFT JOIN facts f ON f.id = c.fact_id LEFT JOIN targets t ON t.id = c.target_id""")}
+
+    before = numbers()
+    edited = record_in_a_check_unrecorded(real)
+    assert gdfacts.build.build(real.root)["written"] == PATCHED
+    after = numbers()
+
+    others = {key: number for key, number in before.items() if number[1] != edited}
+    assert others and all(after[key] == number for key, number in others.items())
+    assert any(after.get(key) != number for key, number in before.items() if number[1] == edited)
+
+
 @pytest.mark.parametrize("cache", ["off", "on"])
-def test_two_records_with_the_same_number_are_refused_naming_both(cache, real, capsys, monkeypatch):
+def test_two_fact_files_with_the_same_number_are_refused(cache, real, capsys, monkeypatch):
     before = sha256(real.db)
     real.edit(RENAMED[0], "\nrecords:\n", "\n# an edit\nrecords:\n")
     if cache == "off":
         monkeypatch.setenv("GDFACTS_CACHE", "off")
-    monkeypatch.setattr(numbering, "record_rowid", lambda ident: 256)
+    monkeypatch.setattr(numbering, "file_number", lambda rel: 7)
 
     code, _, err = real.build(capsys)
 
     assert code == 1
-    assert re.search(r"^data/facts/\S+:\d+: record '[^']+' has the same number in the database as record '[^']+' "
-                     r"\(data/facts/\S+:\d+\), which is rare; give one of them another id$", err, re.M), err
+    assert re.search(r"^data/facts/001_\S+:1: has the same number in the database as data/facts/000_\S+ \(the first bits "
+                     r"of the SHA-256 of its path\), which is rare; rename one of the two files$", err, re.M), err
     assert sha256(real.db) == before
 
 
