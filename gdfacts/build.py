@@ -286,6 +286,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def counts(data: dataset.Dataset) -> dict[str, int]:
+    """The facts, targets and citations of the checked dataset, and its sources."""
     return {"facts": sum(f.facts for f in data.files), "targets": sum(f.targets for f in data.files),
             "citations": sum(f.citations for f in data.files), "sources": len(data.sources)}
 
@@ -294,10 +295,10 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
           timings: Timings | None = None, whole: bool = False) -> dict:
     """Check every input, then (unless check_only) write the database: whole,
     patched, or not at all when what it is built from has not changed (with
-    `whole`, whole whatever changed). Return
-    the counts of facts, targets, citations and sources, and under "written"
-    how the database was left (WHOLE, PATCHED, UNCHANGED; None with check_only)
-    and under "changed" the fact files a patch wrote again or removed."""
+    `whole`, whole whatever changed). Return the counts of facts, targets,
+    citations and sources, and under "written" how the database was left
+    (WHOLE, PATCHED, UNCHANGED; None with check_only) and under "changed" the
+    fact files a patch wrote again or removed."""
     root = Path(root)
     timings = timings or Timings()
     if check_only:

@@ -160,6 +160,19 @@ def save(root: Path, output: Path, listed: dict, inputs: list[tuple[str, str]], 
     })
 
 
+def _well_formed(record) -> bool:
+    """A record this version wrote (any other is not used)."""
+    def entry(e) -> bool:
+        return (isinstance(e, dict) and isinstance(e.get("sha256"), str) and isinstance(e.get("trusted"), bool)
+                and (e.get("status") is None or isinstance(e.get("status"), list)))
+
+    return (isinstance(record, dict) and record.get("format") == FORMAT
+            and all(isinstance(record.get(k), str) for k in ("database", "root"))
+            and all(isinstance(record.get(k), dict) for k in ("builder", "listing", "inputs", "outputs", "counts"))
+            and all(map(entry, record["inputs"].values()))
+            and all(entry(record["outputs"].get(k)) for k in ("database", "inspect")))
+
+
 @dataclass
 class Plan:
     """How to patch the previous database: copy `base`, check the copy is the
@@ -195,8 +208,8 @@ class Previous:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if (not isinstance(record, dict) or record.get("format") != FORMAT
-                or record.get("database") != str(output.resolve()) or record.get("root") != str(root.resolve())):
+        if (not _well_formed(record) or record["database"] != str(output.resolve())
+                or record["root"] != str(root.resolve())):
             return None
         return cls(root, output, record)
 

@@ -308,6 +308,15 @@ def test_a_file_changed_with_its_size_and_mtime_kept_is_seen(real, capsys, monke
     assert sha256(real.db) == clean_build(real, capsys, monkeypatch)
 
 
+@pytest.mark.parametrize("damage", ["not JSON", "[1, 2]", '{"format": 1, "database": "elsewhere"}'])
+def test_a_damaged_record_of_the_previous_build_is_not_used(damage, real, capsys, monkeypatch):
+    build_state._record_path(real.db).write_text(damage)
+    real.edit(RENAMED[0], "\nrecords:\n", "\n# an edit\nrecords:\n")
+
+    assert gdfacts.build.build(real.root)["written"] == WHOLE
+    assert sha256(real.db) == clean_build(real, capsys, monkeypatch)
+
+
 def test_a_database_changed_after_its_build_is_written_whole_again(real, capsys, monkeypatch):
     clean = clean_build(real, capsys, monkeypatch)
     os.chmod(real.db, 0o644)
