@@ -342,11 +342,12 @@ def test_a_database_removed_after_its_build_is_written_whole_again(real, capsys,
 def test_whole_writes_the_database_whole_whatever_changed(real, capsys):
     before = sha256(real.db)
 
-    code, out, err = real.build(capsys, "--whole")
+    code, out, err = real.build(capsys, "--whole", "--timings")
 
     assert code == 0, err
     assert "integrity and foreign-key checks passed" in out
     assert sha256(real.db) == before
+    assert re.search(r"^ +\d+\.\d{3} s +\d+ MiB peak  compact \(VACUUM INTO\)$", err, re.M), err  # the steps it took
 
 
 def test_a_missing_inspect_file_is_written_again(real, capsys, monkeypatch):
