@@ -2,12 +2,23 @@
 --
 -- The vocabularies (kinds, qualifiers, categories, region levels) are lookup
 -- tables defined here, once; build_db.py reads them from this file to
--- validate data/, and the CHECK constraints below repeat them so that the
--- database itself refuses a value outside them (tests/test_schema.py keeps the
--- two in step). Units are data: data/units.yml lists them with the words that
+-- validate data/, and every column that takes one refers to its table, so
+-- that the database itself refuses a value outside them (the build checks
+-- the foreign keys of every row it writes; tests/test_schema.py tries the
+-- values). Units are data: data/units.yml lists them with the words that
 -- state them, the build inserts them into `units`, and every unit column
--- refers to that table, so the foreign-key check refuses any other. Every number lives in facts or targets, and every one of them
--- has at least one row in citations pointing at a line of a source.
+-- refers to that table in the same way. What a lookup table cannot say is
+-- a CHECK: a fact's kind is a kind of fact, a target's a kind of target.
+-- CHECKs compare (x = 'a' OR x = 'b'): SQLite evaluates an IN list by
+-- building a table for every row it writes, several microseconds a row.
+-- Every number lives in facts or targets, and every one of them has at
+-- least one row in citations pointing at a line of a source.
+--
+-- A fact's or target's rowid, and the id of each of its citations, are
+-- numbered within its fact file's own span of numbers (gdfacts/numbering.py),
+-- in the order the file lists them: they change when that file changes,
+-- never when another does. The rows of every other table are numbered from 1
+-- in the order the build writes them.
 
 PRAGMA foreign_keys = ON;
 
@@ -18,12 +29,13 @@ CREATE TABLE units (
     name        TEXT NOT NULL,
     name_zh     TEXT NOT NULL,
     description TEXT NOT NULL,
-    stated_by   TEXT NOT NULL CHECK (stated_by IN ('currency', 'words', 'number', 'ordinal', 'multiple'))
+    stated_by   TEXT NOT NULL CHECK (stated_by = 'currency' OR stated_by = 'words' OR stated_by = 'number'
+                                     OR stated_by = 'ordinal' OR stated_by = 'multiple')
 ) STRICT;
 
 CREATE TABLE kinds (
     id          TEXT PRIMARY KEY,
-    record      TEXT NOT NULL CHECK (record IN ('fact', 'target')),
+    record      TEXT NOT NULL CHECK (record = 'fact' OR record = 'target'),
     description TEXT NOT NULL
 ) STRICT;
 
@@ -79,7 +91,7 @@ INSERT INTO region_levels (id, description) VALUES
 CREATE TABLE sources (
     id                 TEXT PRIMARY KEY,
     title              TEXT NOT NULL,
-    title_is_editorial INTEGER NOT NULL CHECK (title_is_editorial IN (0, 1)),
+    title_is_editorial INTEGER NOT NULL CHECK (title_is_editorial BETWEEN 0 AND 1),
     title_zh           TEXT,
     publisher          TEXT,
     author             TEXT,
@@ -103,8 +115,7 @@ CREATE TABLE regions (
     id            TEXT PRIMARY KEY,
     name          TEXT NOT NULL,
     name_zh       TEXT NOT NULL,
-    level         TEXT NOT NULL REFERENCES region_levels(id)
-                  CHECK (level IN ('country', 'province', 'city', 'zone')),
+    level         TEXT NOT NULL REFERENCES region_levels(id),
     parent_id     TEXT REFERENCES regions(id),
     division_code TEXT CHECK (division_code IS NULL OR (length(division_code) = 6 AND division_code NOT GLOB '*[^0-9]*'))
 ) STRICT;
@@ -116,7 +127,7 @@ CREATE TABLE indicators (
     description TEXT NOT NULL,
     unit        TEXT NOT NULL REFERENCES units(id),
     category    TEXT NOT NULL REFERENCES categories(id),
-    better      TEXT CHECK (better IS NULL OR better IN ('higher', 'lower'))
+    better      TEXT CHECK (better IS NULL OR better = 'higher' OR better = 'lower')
 ) STRICT;
 
 -- Facts, targets and their citations ----------------------------------------
@@ -126,13 +137,12 @@ CREATE TABLE facts (
     region_id       TEXT NOT NULL REFERENCES regions(id),
     indicator_id    TEXT NOT NULL REFERENCES indicators(id),
     period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*' AND period NOT GLOB '*[^0-9QH/-]*'),
-    kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind IN ('actual', 'estimate')),
+    kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind = 'actual' OR kind = 'estimate'),
     value           REAL NOT NULL,
     value_high      REAL CHECK (value_high IS NULL OR value_high > value),
     unit            TEXT NOT NULL REFERENCES units(id),
-    qualifier       TEXT NOT NULL REFERENCES qualifiers(id)
-                    CHECK (qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
-    corrected       INTEGER NOT NULL CHECK (corrected IN (0, 1)),
+    qualifier       TEXT NOT NULL REFERENCES qualifiers(id),
+    corrected       INTEGER NOT NULL CHECK (corrected BETWEEN 0 AND 1),
     period_basis    TEXT,
     note            TEXT,
     conflicts_with  TEXT,
@@ -145,13 +155,12 @@ CREATE TABLE targets (
     region_id       TEXT NOT NULL REFERENCES regions(id),
     indicator_id    TEXT NOT NULL REFERENCES indicators(id),
     period          TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]*' AND period NOT GLOB '*[^0-9QH/-]*'),
-    kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind IN ('target', 'plan')),
+    kind            TEXT NOT NULL REFERENCES kinds(id) CHECK (kind = 'target' OR kind = 'plan'),
     value           REAL NOT NULL,
     value_high      REAL CHECK (value_high IS NULL OR value_high > value),
     unit            TEXT NOT NULL REFERENCES units(id),
-    qualifier       TEXT NOT NULL REFERENCES qualifiers(id)
-                    CHECK (qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
-    corrected       INTEGER NOT NULL CHECK (corrected IN (0, 1)),
+    qualifier       TEXT NOT NULL REFERENCES qualifiers(id),
+    corrected       INTEGER NOT NULL CHECK (corrected BETWEEN 0 AND 1),
     period_basis    TEXT,
     note            TEXT,
     conflicts_with  TEXT,
@@ -171,9 +180,8 @@ CREATE TABLE citations (
     stated_high       REAL,
     stated_step       REAL NOT NULL CHECK (stated_step > 0),
     clause_words      TEXT,
-    stated_qualifier  TEXT NOT NULL REFERENCES qualifiers(id)
-                      CHECK (stated_qualifier IN ('exact', 'approximately', 'more_than', 'at_least', 'less_than', 'at_most')),
-    corrected         INTEGER NOT NULL CHECK (corrected IN (0, 1)),
+    stated_qualifier  TEXT NOT NULL REFERENCES qualifiers(id),
+    corrected         INTEGER NOT NULL CHECK (corrected BETWEEN 0 AND 1),
     correction_reason TEXT,
     correction_scale  REAL,
     CHECK ((fact_id IS NULL) <> (target_id IS NULL)),
@@ -190,7 +198,7 @@ CREATE TABLE outcome_statements (
     region_id    TEXT NOT NULL REFERENCES regions(id),
     indicator_id TEXT NOT NULL REFERENCES indicators(id),
     period       TEXT NOT NULL,
-    outcome      TEXT NOT NULL CHECK (outcome IN ('met', 'missed')),
+    outcome      TEXT NOT NULL CHECK (outcome = 'met' OR outcome = 'missed'),
     period_basis TEXT NOT NULL,
     source_id    TEXT NOT NULL REFERENCES sources(id),
     line         INTEGER NOT NULL,
@@ -215,7 +223,7 @@ CREATE TABLE target_status (
     period_end      TEXT NOT NULL,
     outcome_fact_id TEXT REFERENCES facts(id),
     statement_id    INTEGER REFERENCES outcome_statements(id),
-    decision        TEXT CHECK (decision IS NULL OR decision IN ('met', 'missed', 'undetermined'))
+    decision        TEXT CHECK (decision IS NULL OR decision = 'met' OR decision = 'missed' OR decision = 'undetermined')
 ) STRICT;
 
 -- Relations between records, their checks and what they imply --------------
@@ -230,7 +238,8 @@ CREATE TABLE target_status (
 
 CREATE TABLE relations (
     id      TEXT PRIMARY KEY,
-    kind    TEXT NOT NULL CHECK (kind IN ('sum', 'at_most', 'share', 'growth', 'difference', 'exchange_rate', 'restatement')),
+    kind    TEXT NOT NULL CHECK (kind = 'sum' OR kind = 'at_most' OR kind = 'share' OR kind = 'growth' OR kind = 'difference'
+                                 OR kind = 'exchange_rate' OR kind = 'restatement'),
     members TEXT NOT NULL,   -- the indicators it relates, in words
     why     TEXT NOT NULL
 ) STRICT;
@@ -248,9 +257,10 @@ CREATE TABLE checks (
     expected_high REAL,
     deviation     REAL,          -- observed − expected, midpoint to midpoint; NULL when either is a bound
     tolerance     REAL,          -- what the stated digits (and a growth base's revision band) leave open: half the two widths
-    verdict       TEXT NOT NULL CHECK (verdict IN ('holds', 'undetermined', 'resolved_by_correction', 'acknowledged')),
+    verdict       TEXT NOT NULL CHECK (verdict = 'holds' OR verdict = 'undetermined' OR verdict = 'resolved_by_correction'
+                                       OR verdict = 'acknowledged'),
     reason        TEXT,
-    CHECK ((verdict IN ('resolved_by_correction', 'acknowledged')) = (reason IS NOT NULL))
+    CHECK ((verdict = 'resolved_by_correction' OR verdict = 'acknowledged') = (reason IS NOT NULL))
 ) STRICT;
 
 CREATE TABLE check_records (
@@ -313,6 +323,8 @@ CREATE TABLE data_dictionary (
 ) STRICT;
 
 -- Indexes for the common filters ---------------------------------------------
+-- (build_db.py creates them once the rows are in: one sort each, not a
+-- change to each index for every row)
 
 CREATE INDEX facts_region_indicator_period ON facts (region_id, indicator_id, period);
 CREATE INDEX facts_indicator_period ON facts (indicator_id, period);

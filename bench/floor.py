@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from gdfacts import strict_yaml
-from gdfacts.build import fill_search  # the full-text tables, written as the build writes them
+from gdfacts.rows import fill_search  # the full-text tables, written as the build writes them
 
 
 def read(path: Path) -> strict_yaml.Node:

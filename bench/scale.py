@@ -9,14 +9,18 @@ full-text index), `sqlite-utils insert` of the rows the build writes
 (bench/sqlite_utils_insert.py: no checks, no full-text index) and the full
 validated build with an empty cache, each in its own process: wall and CPU
 time, peak memory (RSS, worker processes included), database size per
-record, and build / floor. At the largest N also: a rebuild after editing one
-article file (and whether it is byte-identical to a clean build), the CLI's
-start-up against `python -c "import click, sqlite3"`, and Datasette's median
-and p95 on every kind of page (bench/pages.py).
+record, and build / floor. At the largest N also, each `python build_db.py`
+timed end to end: rebuilds with nothing changed (the first hashes the
+database the build wrote, the next trust its status) and after editing one
+article file, with the build's own timings of each step (`--timings`) and
+whether the result is byte-identical to the database written whole
+(`--whole`); the CLI's start-up against `python -c "import click, sqlite3"`;
+and Datasette's median and p95 on every kind of page (bench/pages.py).
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import statistics
@@ -38,22 +42,23 @@ PYTHON = sys.executable
 GDFACTS = str(Path(sys.executable).parent / "gdfacts")
 
 
-def run(argv: list[str], env: dict | None = None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS in bytes (largest of the process and its children) of one run."""
+def run(argv: list[str], env: dict | None = None) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak RSS in bytes (largest of the process and its children) and stderr of one run."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed:\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, stderr
 
 
 def measure(argv: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS in bytes of one run."""
-    seconds, _, peak = run(argv, env)
+    seconds, _, peak, _ = run(argv, env)
     return seconds, peak
 
 
@@ -66,12 +71,15 @@ def median_ms(argv: list[str], runs: int = 11) -> float:
     return statistics.median(times)
 
 
-def build_argv(root: Path, output: Path) -> list[str]:
-    return [PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output)]
+def build_argv(root: Path, output: Path, *flags: str) -> list[str]:
+    return [PYTHON, str(ROOT / "build_db.py"), "--root", str(root), "-o", str(output), *flags]
 
 
-def build(root: Path, output: Path, cache: Path | str) -> tuple[float, int]:
-    return measure(build_argv(root, output), env={"GDFACTS_CACHE": str(cache)})
+def rebuild(label: str, root: Path, db: Path, cache: Path) -> None:
+    """`python build_db.py --timings`, timed end to end, with the build's own timings of its steps."""
+    seconds, _, peak, steps = run(build_argv(root, db, "--timings"), env={"GDFACTS_CACHE": str(cache)})
+    print(f"- {label}: {seconds:.2f} s, peak {peak / 2**20:.0f} MiB", flush=True)
+    print("".join(f"      {line}\n" for line in steps.splitlines()), end="")
 
 
 def side_by_side(n: int, root: Path, work: Path) -> str:
@@ -108,15 +116,27 @@ def main(sizes: list[int]) -> None:
             print(side_by_side(n, root, work), flush=True)
         n = sizes[-1]
         root, db = work / str(n), work / str(n) / "guangdong_facts.db"
-        article = sorted((root / "data/facts").glob("*.yml"))[len(list((root / "data/facts").glob("*.yml"))) // 2]
+        cache = work / f"cache-{n}"
+        print(f"\nRebuilds at {n:,} records, `python build_db.py` end to end, with the build's own timings:")
+        time.sleep(2.5)  # as between two builds by hand: a file's status is trusted once 2 s old (build_state.MARGIN_NS)
+        before = db.stat()
+        rebuild("nothing changed, first time (hashes the database the build wrote)", root, db, cache)
+        rebuild("nothing changed", root, db, cache)
+        untouched = (db.stat().st_ino, db.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+        print(f"  the database untouched: {'yes' if untouched else 'NO'}")
+        articles = sorted((root / "data/facts").glob("*.yml"))
+        article = articles[len(articles) // 2]
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace("    kind: ", "    note: edited\n    kind: ", 1), encoding="utf-8")
-        again_s, again_rss = build(root, db, work / f"cache-{n}")
+        time.sleep(2.5)
+        rebuild(f"one article file edited ({article.name})", root, db, cache)
         clean = work / "clean" / "guangdong_facts.db"
-        build(root, clean, "off")
-        same = db.read_bytes() == clean.read_bytes()
-        print(f"\nAt {n:,} records, after editing one article file ({article.name}): rebuild {again_s:.1f} s, "
-              f"peak {again_rss / 2**20:.0f} MiB; byte-identical to a clean build: {'yes' if same else 'NO'}")
+        measure(build_argv(root, clean, "--whole"), env={"GDFACTS_CACHE": str(cache)})  # written whole, same checks
+        same = filecmp.cmp(db, clean, shallow=False)  # in blocks: a child's peak memory counts its parent's at the fork
+        print(f"  byte-identical to the database written whole: {'yes' if same else 'NO'}")
+        time.sleep(2.5)
+        rebuild("nothing changed after the edit (hashes the database the edit wrote)", root, db, cache)
+        rebuild("nothing changed after the edit", root, db, cache)
 
         base = median_ms([PYTHON, "-c", "import click, sqlite3"])
         facts = median_ms([GDFACTS, "--db", str(db), "facts", "--region", "r001", "--json"])

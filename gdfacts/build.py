@@ -2,9 +2,25 @@
 
 The database and its inspect file are written to temporary files beside the
 targets and moved into place only once both are complete and the database has
-passed SQLite's own integrity and foreign-key checks, so a failed or
-interrupted build (a full disk included) leaves the previous database and
-inspect file exactly as they were. The same inputs give a byte-identical file.
+passed SQLite's own checks, so a failed or interrupted build (a full disk
+included) leaves the previous database and inspect file exactly as they were.
+The same inputs give a byte-identical file, however it was written:
+
+- nothing changed since the database in place was built (build_state.py):
+  nothing is written, nor the checks imported;
+- only fact files changed: the previous database is copied and patched for
+  them (rows.patch), then compacted; the rows written are checked by SQLite as
+  they are written (constraints, and foreign keys at the commit: every row
+  written or deleted), and the compacted file by `PRAGMA quick_check`; the
+  rows kept were checked by the build that wrote them, whose file the copy
+  is (its SHA-256);
+- otherwise it is written whole (rows.write_whole) into an empty database,
+  then compacted, and the compacted file passes `PRAGMA integrity_check` and
+  `foreign_key_check`.
+
+Compacting is `VACUUM INTO` the temporary file: it writes every table and index
+in key order, so the file depends only on the rows it holds (and on the schema
+cookie, which a patched copy sets back to that of a database written whole).
 """
 
 from __future__ import annotations
@@ -14,27 +30,45 @@ import contextlib
 import fcntl
 import glob
 import hashlib
-import math
+import json
 import os
+import re
+import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
-from collections import defaultdict
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, dataset, materialized, publication, relations, search_text
+from . import build_state, cache, publication
 from .problems import BuildFailed
+
+if TYPE_CHECKING:  # the checks and the writer are imported when a database is to be written, not before
+    from . import dataset
 
 DEFAULT_DB = "guangdong_facts.db"
 ROOT = Path(__file__).resolve().parent.parent
+WHOLE, PATCHED, UNCHANGED = "whole", "patched", "unchanged"  # how a build left the database
 
 
-def inputs_digest(inputs: list[tuple[str, str]]) -> str:
-    """One SHA-256 over every input file's path and hash, and the builder's version."""
-    h = hashlib.sha256(f"gdfacts {__version__}\n".encode())
-    for path, digest in inputs:
-        h.update(f"{digest}  {path}\n".encode())
-    return h.hexdigest()
+class Timings:
+    """The seconds each step of a build took, and the process's peak memory
+    once it was done (build_db.py --timings)."""
+
+    def __init__(self):
+        self.steps: list[tuple[str, float, float]] = []
+        self._last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        self.steps.append((step, now - self._last, peak))
+        self._last = now
+
+    def __str__(self) -> str:
+        return "".join(f"{seconds:8.3f} s  {peak:6.0f} MiB peak  {step}\n" for step, seconds, peak in self.steps)
 
 
 @contextlib.contextmanager
@@ -70,9 +104,12 @@ class WriteFailed(OSError):
         self.left = left
 
 
-def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
-    """Write the database to `output`, and its inspect file beside it, atomically;
-    return the row counts. The caller holds `exclusive(output)`.
+def write(data: dataset.Dataset, output: Path, plan: build_state.Plan | None = None,
+          timings: Timings | None = None) -> tuple[str, str, str]:
+    """Write the database to `output`, and its inspect file beside it,
+    atomically: patched from `plan` when there is one, else whole. Return how
+    (WHOLE or PATCHED) and the SHA-256 of the database and of the inspect file.
+    The caller holds `exclusive(output)`.
 
     Both are written in full to temporary files first (the database checked and
     synced), and only then moved into place, the database first: a failure
@@ -80,18 +117,24 @@ def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
     raises WriteFailed. Should the second move fail, the previous inspect file
     is removed rather than left describing another database."""
     output = Path(output)
+    timings = timings or Timings()
     inspect = publication.inspect_file(output)
     made: list[Path] = []
     try:
         fd, db_tmp = _temporary(output, made)
         os.close(fd)  # SQLite opens it by name
-        counts = _write_database(data, db_tmp)
+        fd, work = _temporary(output, made)
+        os.close(fd)
+        how = _write_database(data, work, db_tmp, plan, timings)
+        _remove([work])
         fd, inspect_tmp = _temporary(inspect, made)
+        text = publication.inspect_text(db_tmp, published_as=output)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(publication.inspect_text(db_tmp, published_as=output))
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(inspect_tmp, 0o444)  # readable by whoever serves it, like the database
+        timings("inspect file")
         os.replace(db_tmp, output)
     except (OSError, sqlite3.Error) as e:
         _remove(made)
@@ -115,7 +158,9 @@ def write(data: dataset.Dataset, output: Path) -> dict[str, int]:
     except OSError as e:
         raise WriteFailed(_reason(e), "the new database and its inspect file are in place, but their folder "
                                       "could not be synced to disk") from e
-    return counts
+    timings("move into place")
+    digest = json.loads(text)[output.stem]["hash"]
+    return how, digest, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _temporary(target: Path, made: list[Path]) -> tuple[int, Path]:
@@ -140,151 +185,95 @@ def _reason(e: BaseException) -> str:
     return getattr(e, "strerror", None) or str(e)
 
 
-def _write_database(data: dataset.Dataset, path: Path) -> dict[str, int]:
-    """Write the complete, checked database into `path` (a new file) and sync it to disk."""
-    db = sqlite3.connect(path, isolation_level=None)
+def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_state.Plan | None,
+                    timings: Timings) -> str:
+    """Write the database into `work` (an empty file), patched from `plan` or
+    whole, compact it into `path` (an empty file), check and sync it; return
+    how it was written (PATCHED or WHOLE)."""
+    from . import materialized, rows
+
+    patched = False
+    if plan is not None and plan.base.is_file():
+        shutil.copyfile(plan.base, work)
+        patched = plan.is_base(work)  # else the previous database is not the one recorded: write it whole
+        if not patched:
+            os.truncate(work, 0)
+        timings("copy the previous database")
+    db = sqlite3.connect(work, isolation_level=None)
     try:
         # A temporary file that is thrown away on any failure needs no journal
         # and no syncs until it is complete (it is fsynced before the rename).
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -65536")
-        db.executescript(data.schema_sql)
-        db.execute("PRAGMA foreign_keys = OFF")  # checked once, whole, by _verify's foreign_key_check
-        db.execute("BEGIN")
-        counts = _insert(db, data)
-        fill_search(db)
-        materialized.fill(db, data.schema_sql)  # evidence, target_outcome_rows, facet_counts, ANALYZE
+        if patched:
+            # VACUUM INTO gives its file the schema cookie of its source plus one:
+            # set back, the copy's cookie is that of a database written whole.
+            cookie = db.execute("PRAGMA schema_version").fetchone()[0]
+            db.execute(f"PRAGMA schema_version = {int(cookie) - 1}")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA defer_foreign_keys = ON")  # every row written or deleted, checked at the commit
+            db.execute("BEGIN")
+            rows.patch(db, data, plan.changed, plan.removed)
+        else:
+            indexes = _schema_without_indexes(db, data.schema_sql)
+            db.execute("PRAGMA foreign_keys = OFF")  # checked once, whole, by _verify's foreign_key_check
+            db.execute("BEGIN")
+            rows.write_whole(db, data)
+            timings("write rows")
+            for sql in indexes:  # built from the rows in one pass each, rather than row by row
+                db.execute(sql)
+            timings("create indexes")
+            rows.fill_search(db)
+            timings("full-text tables")
+        materialized.fill(db, data.schema_sql)  # evidence, target_outcome_rows, facet_counts, ANALYZE: whole each time
+        timings("materialized tables and statistics")
         db.execute("COMMIT")
-        _verify(db)
-        db.execute("VACUUM")
+        if patched:
+            timings("patch rows (foreign keys checked at the commit)")
+        db.execute("VACUUM INTO ?", (str(path),))
+        timings("compact (VACUUM INTO)")
     finally:
         db.close()
+    _verify(path, whole=not patched)
+    timings("quick_check" if patched else "integrity_check and foreign_key_check")
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
     os.chmod(path, 0o444)
-    return counts
+    timings("fsync")
+    return PATCHED if patched else WHOLE
 
 
-def _insert(db: sqlite3.Connection, data: dataset.Dataset) -> dict[str, int]:
-    db.executemany("INSERT INTO units VALUES (?,?,?,?,?)",
-                   [(u.id, u.name, u.name_zh, u.description, u.stated_by) for u in data.lexicon.units.values()])
-    for ident, source in data.sources.items():
-        e = source.entry
-        db.execute(
-            "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (ident, e["title"], int(e["title_is_editorial"]), e.get("title_zh"), e.get("publisher"), e.get("author"),
-             e.get("published"), e.get("published_basis"), e.get("url"), e["seed"], e["sha256"],
-             len(source.lines), source.fact_file),
-        )
-        db.executemany(
-            "INSERT INTO source_lines VALUES (?,?,?)",
-            ((ident, number, text) for number, text in enumerate(source.lines, 1)),
-        )
-    for ident, e in data.regions.items():
-        db.execute(
-            "INSERT INTO regions VALUES (?,?,?,?,?,?)",
-            (ident, e["name"], e["name_zh"], e["level"], e.get("parent"), e.get("division_code")),
-        )
-    for ident, e in data.indicators.items():
-        db.execute(
-            "INSERT INTO indicators VALUES (?,?,?,?,?,?,?)",
-            (ident, e["name"], e.get("name_zh"), e["description"], e["unit"], e["category"], e.get("better")),
-        )
-    rows = {"facts": [], "targets": []}
-    citations = []
-    for table, row, citation_rows in data.records:
-        rows[table].append(row)
-        ident = row[0]
-        for c in citation_rows:
-            citations.append((len(citations) + 1, ident if table == "facts" else None,
-                              ident if table == "targets" else None, *c))
-    for table in ("facts", "targets"):
-        db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(dataset.ROW_COLUMNS))})", rows[table])
-    db.executemany(f"INSERT INTO citations VALUES ({','.join('?' * (len(dataset.CITATION_COLUMNS) + 3))})", citations)
-    if data.relations is not None:
-        _insert_relations(db, data.relations)
-    _insert_outcomes(db, data)
-    counts = {"facts": len(rows["facts"]), "targets": len(rows["targets"]), "citations": len(citations),
-              "sources": len(data.sources)}
-    db.executemany("INSERT INTO build_inputs VALUES (?,?)", data.inputs)
-    db.executemany(
-        "INSERT INTO build_info VALUES (?,?)",
-        [("version", data.release["version"]), ("released", data.release["date-released"]),
-         ("license", data.release["license"]), ("inputs_sha256", inputs_digest(data.inputs)),
-         ("builder", f"gdfacts {__version__}"), ("sqlite_version", sqlite3.sqlite_version)],
-    )
-    db.executemany("INSERT INTO data_dictionary VALUES (?,?,?,?,?)", data.dictionary)
-    return counts
+def _schema_without_indexes(db: sqlite3.Connection, schema_sql: str) -> list[str]:
+    """Run the schema but its CREATE INDEX statements, which are returned to be run once the rows are in."""
+    indexes, statement = [], ""
+    for line in schema_sql.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if re.match(r"\s*(--[^\n]*\n\s*)*CREATE\s+(UNIQUE\s+)?INDEX\b", statement, re.IGNORECASE):
+                indexes.append(statement)
+            else:
+                db.executescript(statement)
+            statement = ""
+    db.executescript(statement)
+    return indexes
 
 
-def _insert_outcomes(db: sqlite3.Connection, data: dataset.Dataset) -> None:
-    """The outcome statements, and each target's status as the build decides it."""
-    db.executemany("INSERT INTO outcome_statements VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                   [(n, s.region, s.indicator, s.period, s.outcome, s.period_basis, s.source_id, s.line, s.quote,
-                     s.as_stated, s.data_file, s.data_line) for n, s in enumerate(data.statements, 1)])
-    db.executemany("INSERT INTO target_status VALUES (?,?,?,?,?,?,?)",
-                   [(t.target_id, *_ends(t.accepts), t.period_end, t.outcome_id,
-                     t.statement + 1 if t.statement is not None else None, t.decision) for t in data.statuses])
-
-
-def _ends(interval) -> tuple[float | None, float | None]:
-    """An interval's ends, NULL where unbounded."""
-    return tuple(x if math.isfinite(x) else None for x in (interval.lo, interval.hi))
-
-
-def _insert_relations(db: sqlite3.Connection, result: relations.Result) -> None:
-    """The relations, their checks and what they imply, with the records each involves."""
-    def record(ident, table):
-        return (ident, None) if table == "facts" else (None, ident)
-
-    db.executemany("INSERT INTO relations VALUES (?,?,?,?)",
-                   [(r.id, r.kind, relations.describe(r), r.why) for r in result.relations])
-    for number, check in enumerate(result.checks, 1):
-        app, outcome = check.application, check.now
-        db.execute("INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   (number, app.relation.id, app.region, app.period, relations.subject_unit(app), check.arithmetic,
-                    *_ends(outcome.observed), *_ends(outcome.expected), outcome.deviation, outcome.tolerance,
-                    check.verdict, check.reason))
-        db.executemany("INSERT INTO check_records VALUES (?,?,?,?)",
-                       [(number, *record(r.id, r.table), role) for r, role in zip(app.records, app.roles)])
-    for number, d in enumerate(result.derived, 1):
-        db.execute("INSERT INTO derived VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   (number, d.relation, d.region, d.indicator, d.period, d.unit, *_ends(d.value), d.formula,
-                    *(record(*d.record) if d.record else (None, None))))
-        db.executemany("INSERT INTO derived_inputs VALUES (?,?,?,?)",
-                       [(number, *record(ident, table), role) for ident, table, role in d.inputs])
-
-
-def fill_search(db: sqlite3.Connection) -> None:
-    """Write the full-text tables from the complete content tables: each row's
-    text shaped by search_text.index_text, under the rowid of the row it indexes.
-    A fact or target also holds its citations' quotes and stated words."""
-    db.create_function("index_text", 1, search_text.index_text, deterministic=True)
-    db.execute("INSERT INTO citations_fts (rowid, quote, as_stated, correction_reason)"
-               " SELECT id, index_text(quote), index_text(as_stated), index_text(correction_reason)"
-               " FROM citations ORDER BY id")
-    db.execute("INSERT INTO source_lines_fts (rowid, text) SELECT rowid, index_text(text) FROM source_lines ORDER BY rowid")
-    shape = search_text.index_text
-    for table, key in (("facts", "fact_id"), ("targets", "target_id")):
-        quotes, stated = defaultdict(list), defaultdict(list)
-        for record, quote, as_stated in db.execute(
-                f"SELECT {key}, quote, as_stated FROM citations WHERE {key} IS NOT NULL ORDER BY id"):
-            quotes[record].append(quote)
-            stated[record].append(as_stated)
-        rows = db.execute(f"SELECT rowid, id, period_basis, note FROM {table} ORDER BY rowid").fetchall()
-        db.executemany(
-            f"INSERT INTO {table}_fts (rowid, id, period_basis, note, quote, as_stated) VALUES (?,?,?,?,?,?)",
-            [(rowid, ident, shape(basis), shape(note), shape("\n".join(quotes[ident])), shape("\n".join(stated[ident])))
-             for rowid, ident, basis, note in rows],
-        )
-
-
-def _verify(db: sqlite3.Connection) -> None:
-    problems = [f"foreign key: {row}" for row in db.execute("PRAGMA foreign_key_check")]
-    problems += [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+def _verify(path: Path, whole: bool) -> None:
+    """SQLite's own checks of the compacted file: integrity_check and
+    foreign_key_check when written whole; quick_check when patched (see the
+    module's docstring for what the patch checked as it wrote)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if whole:
+            problems = [f"foreign key: {row}" for row in db.execute("PRAGMA foreign_key_check")]
+            problems += [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        else:
+            problems = [row[0] for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
+    finally:
+        db.close()
     if problems:
-        raise RuntimeError("the new database failed SQLite's checks: " + "; ".join(problems))
+        raise sqlite3.IntegrityError("the new database failed SQLite's checks: " + "; ".join(problems))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -298,21 +287,53 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def build(root: Path | str = ROOT, output: Path | str | None = None, check_only: bool = False) -> dict[str, int]:
-    """Check every input, then (unless check_only) write the database."""
+def counts(data: dataset.Dataset) -> dict[str, int]:
+    """The facts, targets and citations of the checked dataset, and its sources."""
+    return {"facts": sum(f.facts for f in data.files), "targets": sum(f.targets for f in data.files),
+            "citations": sum(f.citations for f in data.files), "sources": len(data.sources)}
+
+
+def build(root: Path | str = ROOT, output: Path | str | None = None, check_only: bool = False,
+          timings: Timings | None = None, whole: bool = False) -> dict:
+    """Check every input, then (unless check_only) write the database: whole,
+    patched, or not at all when what it is built from has not changed (with
+    `whole`, whole whatever changed). Return the counts of facts, targets,
+    citations and sources, and under "written" how the database was left
+    (WHOLE, PATCHED, UNCHANGED; None with check_only) and under "changed" the
+    fact files a patch wrote again or removed."""
     root = Path(root)
-    data = dataset.load(root)
-    counts = {
-        "facts": sum(table == "facts" for table, _, _ in data.records),
-        "targets": sum(table == "targets" for table, _, _ in data.records),
-        "citations": sum(len(citations) for _, _, citations in data.records),
-        "sources": len(data.sources),
-    }
-    if not check_only:
-        output = Path(output) if output is not None else root / DEFAULT_DB
+    timings = timings or Timings()
+    if check_only:
+        from . import dataset
+
+        found = counts(dataset.load(root))
+        timings("check")
+        return found | {"written": None, "changed": []}
+    output = Path(output) if output is not None else root / DEFAULT_DB
+    read_at = time.time_ns()
+    listed = build_state.listing(root)
+    if not whole and build_state.Previous.read(root, output) is not None:  # a build wrote it: compare, under its lock
         with exclusive(output):
-            write(data, output)
-    return counts
+            previous = build_state.Previous.read(root, output)
+            if previous is not None and previous.unchanged():
+                timings("compare with the previous build")
+                return previous.counts | {"written": UNCHANGED, "changed": []}
+    timings("compare with the previous build")
+    from . import dataset
+
+    data = dataset.load(root)
+    timings("check")
+    found = counts(data)
+    with exclusive(output):
+        previous = None if whole else build_state.Previous.read(root, output)  # again: another build may have written it
+        plan = previous.plan(data.inputs) if previous is not None else None
+        if plan is not None and not plan.changed and not plan.removed and previous.written():
+            previous.keep(listed, data.inputs, read_at)  # what changed is nothing the database is built from
+            return found | {"written": UNCHANGED, "changed": []}
+        how, database, inspect = write(data, output, plan, timings)
+        build_state.save(root, output, listed, data.inputs, read_at, database, inspect, found)
+        timings("record the build")
+    return found | {"written": how, "changed": plan.changed + plan.removed if how == PATCHED else []}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,10 +344,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, help=f"where to write the database (default: {DEFAULT_DB} in the root)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the folder holding data/, seeds/ and schema.sql")
     parser.add_argument("--check", action="store_true", help="check everything, write nothing")
+    parser.add_argument("--whole", action="store_true",
+                        help="write the database whole, with SQLite's full checks, even if only fact files changed or nothing did")
+    parser.add_argument("--timings", action="store_true", help="print the seconds each step took (to stderr)")
     args = parser.parse_args(argv)
     output = args.output if args.output is not None else args.root / DEFAULT_DB
+    timings = Timings()
     try:
-        counts = build(args.root, output, check_only=args.check)
+        result = build(args.root, output, check_only=args.check, timings=timings, whole=args.whole)
     except BuildFailed as failed:
         for problem in failed.problems:
             print(problem, file=sys.stderr)
@@ -339,9 +364,26 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:  # the folder or its lock file, before anything was written
         print(f"Build failed: cannot write {output}: {e.strerror or e}; {WriteFailed.LEFT_AS_IT_WAS}.", file=sys.stderr)
         return 1
-    summary = f"{counts['facts']} facts, {counts['targets']} targets, {counts['citations']} citations from {counts['sources']} sources"
-    if args.check:
-        print(f"Checked: {summary}; every citation verified. Nothing was written.")
-    else:
-        print(f"Built {output}: {summary}; every citation verified, integrity and foreign-key checks passed.")
+    except cache.Lost as e:  # the cache was emptied while the build read it back
+        print(f"Build failed: {e}; build again. {output} was left as it was.", file=sys.stderr)
+        return 1
+    finally:
+        if args.timings:
+            print(timings, end="", file=sys.stderr)
+    print(summary(output, result))
     return 0
+
+
+def summary(output: Path, result: dict) -> str:
+    """What main prints after a build that did not fail."""
+    found = (f"{result['facts']} facts, {result['targets']} targets, {result['citations']} citations "
+             f"from {result['sources']} sources")
+    if result["written"] is None:
+        return f"Checked: {found}; every citation verified. Nothing was written."
+    if result["written"] == UNCHANGED:
+        return f"Up to date: {output} holds {found}, built from the same inputs; nothing was written."
+    if result["written"] == PATCHED:
+        files = len(result["changed"])
+        return (f"Built {output}: {found}; every citation verified; the rows of {files} changed fact "
+                f"file{'s' if files != 1 else ''} written into the previous database, foreign-key and quick checks passed.")
+    return f"Built {output}: {found}; every citation verified, integrity and foreign-key checks passed."

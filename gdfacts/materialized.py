@@ -3,7 +3,8 @@ every request, written once by the build after the records.
 
 schema.sql defines each materialized table, and after it the INSERT ...
 SELECT that fills it (run there on empty tables, it inserts nothing);
-`fill` runs those statements again once every record is written, then counts
+`fill` empties each table and runs those statements again once every record
+is written (or patched), then counts
 the facets: for every table metadata.yml gives column facets to, how many rows
 hold each value of each facet column (the table facet_counts, which
 plugins/counted_facets.py reads for a page that shows the whole table), and
@@ -56,8 +57,10 @@ def fill(db: sqlite3.Connection, schema_sql: str, facet_columns: dict[str, list[
     on a value most rows hold (kind = 'actual') through that column's index
     and sorts every row it finds, where the index of the page's order finds
     the first 50 at once."""
-    for sql in fill_statements(schema_sql):
+    for sql in fill_statements(schema_sql):  # emptied first: a patched database holds the previous build's rows
+        db.execute(f'DELETE FROM "{FILL.match(sql).group(1)}"')
         db.execute(sql)
+    db.execute("DELETE FROM facet_counts")
     count_facets(db, facets() if facet_columns is None else facet_columns)
     db.execute("ANALYZE")
 

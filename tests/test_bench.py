@@ -23,7 +23,7 @@ def test_the_synthetic_corpus_builds_and_exercises_every_check(tmp_path):
     counts = build(tmp_path / "corpus", tmp_path / "corpus" / "guangdong_facts.db")
 
     # one record in 10 a target; one in 20 cited twice
-    assert counts == {"facts": 1080, "targets": 120, "citations": 1260, "sources": 3}
+    assert counts == {"facts": 1080, "targets": 120, "citations": 1260, "sources": 3, "written": "whole", "changed": []}
     db = sqlite3.connect(tmp_path / "corpus" / "guangdong_facts.db")
     assert db.execute("select count(*) from citations where corrected = 1").fetchone()[0] > 0
     assert db.execute("select count(*) from facts where value < 0").fetchone()[0] > 0

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 import gdfacts.build
+import gdfacts.rows
 from conftest import FACTS_FILE, sha256
 
 
@@ -35,16 +36,24 @@ def test_the_database_records_a_hash_of_its_inputs(built_mini, capsys):
     assert db.execute("select sha256 from build_inputs where path = ?", (FACTS_FILE,)).fetchone()[0] == sha256(built_mini.root / FACTS_FILE)
 
 
-def test_a_build_that_fails_while_writing_leaves_the_previous_database(built_mini, capsys, monkeypatch):
+@pytest.mark.parametrize("writer", ["write_whole", "patch"])
+def test_a_build_that_fails_while_writing_leaves_the_previous_database(writer, built_mini, capsys, monkeypatch):
+    """Written whole (no record of the previous build: the cache is off) or patched (a fact file edited)."""
+    built_mini.edit(FACTS_FILE, "quote: to 3.46 trillion yuan", "quote: 3.46 trillion yuan")
     before = sha256(built_mini.db)
+    called = []
 
-    def fail_half_way(db, data):
+    def fail_half_way(db, *args):
+        called.append(writer)
         db.execute("insert into regions values ('x', 'X', 'X', 'city', null, null)")
         raise OSError("disk full")
 
-    monkeypatch.setattr(gdfacts.build, "_insert", fail_half_way)
+    monkeypatch.setattr(gdfacts.rows, writer, fail_half_way)
+    if writer == "write_whole":
+        monkeypatch.setenv("GDFACTS_CACHE", "off")
     code, _, err = built_mini.build(capsys)
 
+    assert called == [writer]
     assert code == 1
     assert err.splitlines() == [f"Build failed: cannot write {built_mini.db}: disk full; it was left as it was."]
     assert sha256(built_mini.db) == before

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
+
 import gdfacts.build
 from conftest import FACTS_FILE, REPO, sha256
 from gdfacts import publication
@@ -26,10 +28,13 @@ def state(mini) -> tuple:
             sorted(p.name for p in mini.root.iterdir() if p.name.endswith(".tmp")))
 
 
-def test_a_file_size_limit_while_writing_the_database_is_reported_and_changes_nothing(built_mini):
+@pytest.mark.parametrize("how, reason", [("whole", "SQLite: disk I/O error"), ("patched", "File too large")])
+def test_a_file_size_limit_while_writing_the_database_is_reported_and_changes_nothing(how, reason, built_mini):
     """The real build in its own process, with every file it writes limited to
-    64 KiB (the database is several times that): SQLite's write fails, with
-    SIGXFSZ ignored as a shell's `ulimit -f` leaves it, so write() returns EFBIG."""
+    64 KiB (the database is several times that): the write fails, with
+    SIGXFSZ ignored as a shell's `ulimit -f` leaves it, so write() returns EFBIG;
+    SQLite's write when the database is written whole (no record of the previous
+    build: the cache is off), the copy of the previous database when it is patched."""
     built_mini.edit(FACTS_FILE, *EDIT)
     before = state(built_mini)
 
@@ -37,12 +42,12 @@ def test_a_file_size_limit_while_writing_the_database_is_reported_and_changes_no
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
+    env = {**os.environ, **({"GDFACTS_CACHE": "off"} if how == "whole" else {})}
     result = subprocess.run([sys.executable, str(REPO / "build_db.py"), "--root", "."], cwd=built_mini.root,
-                            capture_output=True, text=True, timeout=120, preexec_fn=limited)
+                            capture_output=True, text=True, timeout=120, preexec_fn=limited, env=env)
 
     assert result.returncode == 1
-    assert result.stderr == ("Build failed: cannot write guangdong_facts.db: SQLite: disk I/O error; "
-                             "it was left as it was.\n")
+    assert result.stderr == f"Build failed: cannot write guangdong_facts.db: {reason}; it was left as it was.\n"
     assert state(built_mini) == before
 
 
