@@ -57,12 +57,19 @@ def fill(db: sqlite3.Connection, schema_sql: str, facet_columns: dict[str, list[
     on a value most rows hold (kind = 'actual') through that column's index
     and sorts every row it finds, where the index of the page's order finds
     the first 50 at once."""
-    for sql in fill_statements(schema_sql):  # emptied first: a patched database holds the previous build's rows
-        db.execute(f'DELETE FROM "{FILL.match(sql).group(1)}"')
+    fills = fill_statements(schema_sql)
+    for table in dict.fromkeys(FILL.match(sql).group(1) for sql in fills):  # a patched copy holds the last build's
+        db.execute(f'DELETE FROM "{table}"')
+    for sql in fills:
         db.execute(sql)
     db.execute("DELETE FROM facet_counts")
     count_facets(db, facets() if facet_columns is None else facet_columns)
     db.execute("ANALYZE")
+    # ANALYZE writes its rows in the order it finds the tables in memory, which differs between a database
+    # written whole and one patched from a copy: written again in key order, the two are the same bytes.
+    stats = db.execute("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx").fetchall()
+    db.execute("DELETE FROM sqlite_stat1")
+    db.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
 
 
 def count_facets(db: sqlite3.Connection, facet_columns: dict[str, list[str]]) -> None:
