@@ -53,7 +53,7 @@ chromium:
 test: $(BIN)/.installed-test chromium
 	$(BIN)/python -m pytest
 
-# The scale benchmark (bench/scale.py); a million records take about half an hour more: make bench-1m.
+# The scale benchmark (bench/scale.py); make bench-1m adds a million records (most of an hour more).
 BENCH_SIZES ?= 1000 10000 100000
 
 bench: $(BIN)/.installed

@@ -190,7 +190,7 @@ def _measure(db: Path, runs: int, only: str | None) -> list[dict]:
                           "status": response.status_code, "missing_facets": []}
                 table = name.split(" ")[1].rstrip(",") if name.startswith(("table ", "view ")) else None
                 if table and facets_expected.get(table) and response.status_code == 200:
-                    data = http.get(_json_path(path), params={"_extra": "facet_results"}).json()
+                    data = http.get(_json_path(path) + ("&" if "?" in path else "?") + "_extra=facet_results").json()
                     shown = data.get("facet_results", {})
                     shown = shown.get("results", shown)
                     result["missing_facets"] = [f for f in facets_expected[table] if f not in shown]
