@@ -8,7 +8,8 @@ data/ and seeds/, the builder (its code, Python, SQLite), and the SHA-256 of
 the database and inspect file it wrote. The next build compares. Nothing
 changed, and the database and its inspect file are the ones written: there is
 nothing to do (`Previous.unchanged`), and nothing is imported beyond this
-module. Only fact files changed, and the database is the one written: it is the
+module, gdfacts.cache and gdfacts.publication (which import only the standard
+library). Only fact files changed, and the database is the one written: it is the
 base the new one is patched from (`Previous.plan`).
 
 Hashing every file again would take long at scale, so each file's hash is
@@ -37,7 +38,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
+from . import cache, publication
+from .publication import sha256_of
 
 FORMAT = 1
 MARGIN_NS = 2 * 10**9
@@ -55,14 +57,6 @@ def _status(path: Path) -> list[int] | None:
 
 def _trusted(status: list[int] | None, read_at_ns: int) -> bool:
     return status is not None and max(status[4], status[5]) < read_at_ns - MARGIN_NS
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _entry(path: Path, digest: str, read_at_ns: int) -> dict:
@@ -149,8 +143,6 @@ def save(root: Path, output: Path, listed: dict, inputs: list[tuple[str, str]], 
     read anything, at `read_at_ns` (time.time_ns()), and `inputs` as (path,
     SHA-256) read since."""
     output = Path(output)
-    from . import publication
-
     _store(output, {
         "format": FORMAT, "database": str(output.resolve()), "root": str(Path(root).resolve()), "builder": builder(),
         "listing": listed,
@@ -253,8 +245,6 @@ class Previous:
 
     def written(self) -> bool:
         """Whether the database and its inspect file are those written (hashes taken again are kept, see keep)."""
-        from . import publication
-
         r = self.record["outputs"]
         for path, name in ((self.output, "database"), (publication.inspect_file(self.output), "inspect")):
             same, fresh = _same(path, r[name])

@@ -35,7 +35,8 @@ def inspect_file(db: Path) -> Path:
     return db.with_name(db.stem + "-inspect.json")
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -60,7 +61,7 @@ def inspect_data(db: Path, published_as: Path | None = None) -> dict:
                 counts[name] = {"count": None}
     finally:
         conn.close()
-    return {published_as.stem: {"hash": _sha256(db), "size": db.stat().st_size, "file": str(published_as), "tables": counts}}
+    return {published_as.stem: {"hash": sha256_of(db), "size": db.stat().st_size, "file": str(published_as), "tables": counts}}
 
 
 def inspect_text(db: Path, published_as: Path | None = None) -> str:
@@ -91,7 +92,7 @@ def ensure_inspect(db: Path) -> Path:
         recorded = json.loads(target.read_text())[Path(db).stem]["hash"]
     except (OSError, ValueError, KeyError, TypeError):
         recorded = None
-    if recorded != _sha256(Path(db)):
+    if recorded != sha256_of(Path(db)):
         write_inspect(db)
     return target
 
@@ -133,7 +134,7 @@ def snapshot(db: Path) -> Path:
         shutil.copyfile(db, taken)
         os.chmod(taken, 0o444)
     try:
-        held = folder / _sha256(taken)[:16]
+        held = folder / sha256_of(taken)[:16]
         while True:  # until the folder locked is the one on disk (a cleanup may remove it meanwhile)
             held.mkdir(exist_ok=True)
             lock = os.open(held / ".lock", os.O_RDWR | os.O_CREAT, 0o644)

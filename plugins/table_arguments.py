@@ -33,23 +33,13 @@ def asgi_wrapper(datasette):
             if scope["type"] == "http":
                 problem = await _problem(datasette, scope)
                 if problem:
-                    return await _answer_400(datasette, scope, receive, send, problem)
+                    response = default_handle_exception(datasette, Request(scope, receive), BadRequest(problem))
+                    return await (await response()).asgi_send(send)
             return await app(scope, receive, send)
 
         return checked
 
     return wrap
-
-
-async def _answer_400(datasette, scope, receive, send, problem: str):
-    """Datasette's own error page (or JSON) for a 400. Its handler reads the
-    exception being handled (rich prints it when installed), so it is called
-    while the BadRequest is being handled."""
-    try:
-        raise BadRequest(problem)
-    except BadRequest as error:
-        response = await default_handle_exception(datasette, Request(scope, receive), error)()
-    return await response.asgi_send(send)
 
 
 async def _problem(datasette, scope) -> str | None:
