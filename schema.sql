@@ -374,6 +374,10 @@ CREATE VIRTUAL TABLE source_lines_fts USING fts5 (text);
 -- request, computed once: each table is filled by the INSERT ... SELECT that
 -- follows it, which the build runs again once every record is written
 -- (gdfacts/materialized.py; run here, on empty tables, it inserts nothing).
+-- A statement that names :first and :last fills only the rows whose rowid is
+-- a citation numbered from :first to :last: every citation when the database
+-- is written whole, a changed fact file's span (gdfacts/numbering.py) when it
+-- is patched; a statement without them fills its whole table each time.
 
 -- One row per citation of every fact and target, in citation order, with the
 -- record's columns beside the citation's.
@@ -437,6 +441,7 @@ JOIN facts ON facts.id = citations.fact_id
 JOIN regions ON regions.id = facts.region_id
 JOIN indicators ON indicators.id = facts.indicator_id
 JOIN sources ON sources.id = citations.source_id
+WHERE citations.id BETWEEN :first AND :last
 ORDER BY citations.id;
 
 INSERT INTO evidence
@@ -472,6 +477,7 @@ JOIN targets ON targets.id = citations.target_id
 JOIN regions ON regions.id = targets.region_id
 JOIN indicators ON indicators.id = targets.indicator_id
 JOIN sources ON sources.id = citations.source_id
+WHERE citations.id BETWEEN :first AND :last
 ORDER BY citations.id;
 
 -- Each target beside its outcome, every column of the target_outcomes view

@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # the checks and the writer are imported when a database is t
 DEFAULT_DB = "guangdong_facts.db"
 ROOT = Path(__file__).resolve().parent.parent
 WHOLE, PATCHED, UNCHANGED = "whole", "patched", "unchanged"  # how a build left the database
+WRITING_CACHE_KIB = -65536  # SQLite's page cache while rows are written and indexed (negative: KiB)
+COMPACTING_CACHE_KIB = -8192
 
 
 class Timings:
@@ -190,7 +192,7 @@ def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_s
     """Write the database into `work` (an empty file), patched from `plan` or
     whole, compact it into `path` (an empty file), check and sync it; return
     how it was written (PATCHED or WHOLE)."""
-    from . import materialized, rows
+    from . import materialized, numbering, rows
 
     patched = False
     if plan is not None and plan.base.is_file():
@@ -205,7 +207,7 @@ def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_s
         # and no syncs until it is complete (it is fsynced before the rename).
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA cache_size = -65536")
+        db.execute(f"PRAGMA cache_size = {WRITING_CACHE_KIB}")
         if patched:
             # VACUUM INTO gives its file the schema cookie of its source plus one:
             # set back, the copy's cookie is that of a database written whole.
@@ -215,6 +217,8 @@ def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_s
             db.execute("PRAGMA defer_foreign_keys = ON")  # every row written or deleted, checked at the commit
             db.execute("BEGIN")
             rows.patch(db, data, plan.changed, plan.removed)
+            timings("patch rows")
+            spans = [numbering.span(rel) for rel in plan.changed + plan.removed]
         else:
             indexes = _schema_without_indexes(db, data.schema_sql)
             db.execute("PRAGMA foreign_keys = OFF")  # checked once, whole, by _verify's foreign_key_check
@@ -226,12 +230,14 @@ def _write_database(data: dataset.Dataset, work: Path, path: Path, plan: build_s
             timings("create indexes")
             rows.fill_search(db)
             timings("full-text tables")
-        materialized.fill(db, data.schema_sql)  # evidence, target_outcome_rows, facet_counts, ANALYZE: whole each time
+            spans = None
+        materialized.fill(db, data.schema_sql, spans)  # evidence by span; target_outcome_rows, facet_counts, ANALYZE whole
         timings("materialized tables and statistics")
         db.execute("COMMIT")
         if patched:
-            timings("patch rows (foreign keys checked at the commit)")
-        db.execute("VACUUM INTO ?", (str(path),))
+            timings("commit (foreign keys checked)")
+        db.execute(f"PRAGMA cache_size = {COMPACTING_CACHE_KIB}")  # VACUUM INTO reads and writes in order:
+        db.execute("VACUUM INTO ?", (str(path),))                # a large cache only costs memory (2x its size)
         timings("compact (VACUUM INTO)")
     finally:
         db.close()

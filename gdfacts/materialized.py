@@ -3,8 +3,13 @@ every request, written once by the build after the records.
 
 schema.sql defines each materialized table, and after it the INSERT ...
 SELECT that fills it (run there on empty tables, it inserts nothing);
-`fill` empties each table and runs those statements again once every record
-is written (or patched), then counts
+`fill` runs those statements again once every record is written (or
+patched). A statement that names :first and :last fills the rows of the
+citations numbered in that range (the rowid of its table is the citation's
+number): written whole, every citation; patched, only the spans of the fact
+files that changed or went (numbering.span), whose rows are deleted first,
+since every other row is as the previous build wrote it. A statement without
+them fills its whole table again, emptied first. `fill` then counts
 the facets: for every table metadata.yml gives column facets to, how many rows
 hold each value of each facet column (the table facet_counts, which
 plugins/counted_facets.py reads for a page that shows the whole table), and
@@ -50,18 +55,39 @@ def facets(metadata: Path = publication.METADATA) -> dict[str, list[str]]:
             for name, table in tables.items() if table.get("facets")}
 
 
-def fill(db: sqlite3.Connection, schema_sql: str, facet_columns: dict[str, list[str]] | None = None) -> None:
+EVERY_CITATION = (-2**63, 2**63 - 1)  # the span of every number a citation can have
+
+
+def by_span(sql: str) -> bool:
+    """Whether a fill statement fills the rows of a span of citations (it names :first and :last)."""
+    return ":first" in sql and ":last" in sql
+
+
+def fill(db: sqlite3.Connection, schema_sql: str, spans: list[tuple[int, int]] | None = None,
+         facet_columns: dict[str, list[str]] | None = None) -> None:
     """Fill every materialized table of `schema_sql` from the tables the build
-    wrote, count the facets, and give SQLite's query planner the statistics of
-    every index (ANALYZE writes sqlite_stat1): without them it reads a filter
-    on a value most rows hold (kind = 'actual') through that column's index
-    and sorts every row it finds, where the index of the page's order finds
-    the first 50 at once."""
+    wrote: whole, or, given the `spans` of the fact files a patch changed or
+    removed, the rows of those spans in the tables filled by span (and every
+    other table whole). Then count the facets, and give SQLite's query planner
+    the statistics of every index (ANALYZE writes sqlite_stat1): without them
+    it reads a filter on a value most rows hold (kind = 'actual') through that
+    column's index and sorts every row it finds, where the index of the page's
+    order finds the first 50 at once."""
     fills = fill_statements(schema_sql)
-    for table in dict.fromkeys(FILL.match(sql).group(1) for sql in fills):  # a patched copy holds the last build's
-        db.execute(f'DELETE FROM "{table}"')
+    patching = [EVERY_CITATION] if spans is None else sorted(spans)
+    emptied = set()
     for sql in fills:
-        db.execute(sql)
+        table = FILL.match(sql).group(1)
+        if not by_span(sql):
+            if table not in emptied:  # a patched copy holds the previous build's rows
+                db.execute(f'DELETE FROM "{table}"')
+            db.execute(sql)
+        else:
+            if table not in emptied:
+                db.executemany(f'DELETE FROM "{table}" WHERE rowid BETWEEN ? AND ?', patching)
+            for first, last in patching:
+                db.execute(sql, {"first": first, "last": last})
+        emptied.add(table)
     db.execute("DELETE FROM facet_counts")
     count_facets(db, facets() if facet_columns is None else facet_columns)
     db.execute("ANALYZE")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import served
-from gdfacts import materialized, publication
+from gdfacts import materialized, numbering, publication
 from gdfacts.build import build
 from test_bench import bench_module
 
@@ -103,6 +103,36 @@ def test_every_materialized_table_is_filled_by_a_statement_that_follows_it_in_th
     assert set(filled) == {"evidence", "target_outcome_rows"}
     for table in filled:
         assert schema.index(f"CREATE TABLE {table} ") < schema.index(f"INSERT INTO {table}\n")
+
+
+def test_a_patch_fills_evidence_again_for_the_spans_it_names_and_leaves_every_other_row(synthetic_db, tmp_path):
+    """Patched, a table filled by span gets its rows for the changed fact
+    files' spans from the records as they are now, loses the rows of a removed
+    file, and keeps every other row as it was (here, one marked by hand);
+    written whole, every row is filled again."""
+    conn = sqlite3.connect(writable_copy(synthetic_db, tmp_path / "copy"), isolation_level=None)
+    schema = (publication.ROOT / "schema.sql").read_text(encoding="utf-8")
+    files = [rel for (rel,) in conn.execute("select distinct data_file from sources order by 1")]
+    edited, removed, kept = (numbering.span(rel) for rel in files[:3])
+    in_span = "select id from citations where id between ? and ? order by id"
+    first_edited = conn.execute(in_span, edited).fetchone()[0]
+    first_kept = conn.execute(in_span, kept).fetchone()[0]
+    conn.execute("update citations set quote = 'edited' where id = ?", (first_edited,))
+    conn.execute("delete from citations where id between ? and ?", removed)
+    conn.execute("update evidence set quote = 'left as it was' where citation_id = ?", (first_kept,))
+
+    materialized.fill(conn, schema, [edited, removed])
+    quote = "select quote from evidence where citation_id = ?"
+    assert conn.execute(quote, (first_edited,)).fetchone() == ("edited",)
+    assert conn.execute("select count(*) from evidence where citation_id between ? and ?", removed).fetchone() == (0,)
+    assert conn.execute(quote, (first_kept,)).fetchone() == ("left as it was",)
+    def of_the_spans(rows):  # a row's last column is its citation's number
+        return [row for row in rows if any(first <= row[-1] <= last for first, last in (edited, removed))]
+    assert (of_the_spans(conn.execute("select * from evidence order by citation_id"))
+            == of_the_spans(conn.execute(EVIDENCE)) != [])
+
+    materialized.fill(conn, schema)
+    assert conn.execute("select * from evidence order by citation_id").fetchall() == conn.execute(EVIDENCE).fetchall()
 
 
 # --- the pages that read them --------------------------------------------------------
