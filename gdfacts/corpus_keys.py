@@ -61,7 +61,9 @@ _SCHEMA = (
 )
 _INDEXES = ("CREATE INDEX IF NOT EXISTS records_by_key ON records (key, file, n)",
             "CREATE INDEX IF NOT EXISTS records_by_id ON records (id, file, n)",
-            "CREATE INDEX IF NOT EXISTS acknowledging ON records (file, n) WHERE conflicts_with IS NOT NULL")
+            "CREATE INDEX IF NOT EXISTS acknowledging ON records (file, n) WHERE conflicts_with IS NOT NULL",
+            "CREATE INDEX IF NOT EXISTS targets_by_outcome ON records (outcome) WHERE tbl = 'targets'",
+            "CREATE INDEX IF NOT EXISTS actuals_by_outcome ON records (outcome) WHERE kind = 'actual'")
 
 
 class Keys:
@@ -183,11 +185,15 @@ class Keys:
     def selected(self, indicators: Iterable[str], units: Iterable[str], restated: bool) -> Iterator[tuple[str, int]]:
         """The place of every record of these indicators or units (or cited more than once, when `restated`),
         and of every actual whose outcome a target shares, in order."""
+        sql = ("SELECT file, n FROM records WHERE kind = 'actual' AND outcome IN "
+               "(SELECT outcome FROM records WHERE tbl = 'targets')")
+        indicators, units = sorted(indicators), sorted(units)
+        if not (indicators or units or restated):  # no relation selects: only the partial indexes are read
+            return self._ask(sql + " ORDER BY file, n")
         return self._ask(
             "SELECT file, n FROM records WHERE indicator IN (SELECT value FROM json_each(?)) "
-            "OR unit IN (SELECT value FROM json_each(?)) OR (? AND citations > 1) "
-            "OR (kind = 'actual' AND outcome IN (SELECT outcome FROM records WHERE tbl = 'targets')) ORDER BY file, n",
-            (json.dumps(sorted(indicators)), json.dumps(sorted(units)), int(restated)))
+            "OR unit IN (SELECT value FROM json_each(?)) OR (? AND citations > 1) UNION " + sql + " ORDER BY file, n",
+            (json.dumps(indicators), json.dumps(units), int(restated)))
 
     def close(self, keep: bool = True) -> None:
         """Done: the kept database keeps what was put (unless `keep` is false: the build was interrupted)."""
