@@ -13,10 +13,13 @@ file is checked on its own (`check_file`), from the content cache or in
 worker processes, and handed over in path order: its records stay in the
 check cache (or, where the cache does not hold them, go to a store out of
 memory: record_store.py), and what the rules across fact files look at
-goes to a summary and a temporary table of keys (rules/corpus.py,
-corpus_keys.py), so that memory holds a few files' records, not the
-corpus. What holds across fact files is checked last; relations and
-outcomes then read back, file by file, only the records they can look at.
+goes to a summary and a table of keys (rules/corpus.py, corpus_keys.py),
+so that memory holds a few files' records, not the corpus. A file whose
+check the cache holds is read as its summary alone, and its keys are
+written again only when the table kept from the last build does not hold
+them as of its content. What holds across fact files is checked last;
+relations and outcomes then read back, file by file, only the files that
+hold a record they can look at.
 """
 
 from __future__ import annotations

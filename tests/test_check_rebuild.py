@@ -13,6 +13,9 @@ either."""
 from __future__ import annotations
 
 import hashlib
+import os
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +222,24 @@ def test_the_dataset_checks_as_it_is_before_any_edit(two_articles):
     data = dataset.load(two_articles.root)
     assert [f.rel for f in data.files] == [FACTS_FILE, OTHER_FILE]
     assert [(s.target_id, s.decision) for s in data.statuses] == []
+
+
+def test_a_build_that_cannot_lock_the_kept_keys_checks_with_a_temporary_table(two_articles, monkeypatch):
+    """Another build of the same root holds the kept database: this one reads every file's records instead."""
+    path = corpus_keys.Keys.kept_at(Path(os.environ["GDFACTS_CACHE"]), two_articles.root)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    kept = []
+    real_init = corpus_keys.Keys.__init__
+
+    def noted(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        kept.append(self.kept)
+
+    monkeypatch.setattr(corpus_keys.Keys, "__init__", noted)
+    try:
+        edit, expected = EDITS["a record conflicting with one of the unchanged file"]
+        found = found_after(two_articles, edit)
+    finally:
+        other.close()
+    assert kept == [False] and any(message.startswith(expected) for message in found), found
