@@ -51,23 +51,28 @@ def key(context: str, rel: str, data: bytes) -> str:
     return hashlib.sha256(f"{context}\n{rel}\n".encode() + data).hexdigest()
 
 
-def get(key: str):
+def get(key: str, parts: int = 1):
+    """The first object stored under `key` (the first `parts` of them, as a
+    tuple, when parts > 1); None when there is no such entry."""
     where = directory()
     if where is None:
         return None
     try:
         with open(where / key[:2] / key, "rb") as f:
-            return pickle.load(f)
+            read = tuple(pickle.load(f) for _ in range(parts))  # each pickle read only as far as it goes
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
         return None  # missing, or written by another version: check again
+    return read[0] if parts == 1 else read
 
 
 class Lost(Exception):
     """An entry the build had written or read was gone when it read it again."""
 
 
-def put(key: str, value) -> bool:
-    """Store `value` under `key`; False if the cache is off or cannot be written."""
+def put(key: str, *values) -> bool:
+    """Store `values` under `key`, one pickle after the other, so that the
+    first can be read without the others; False if the cache is off or
+    cannot be written."""
     where = directory()
     if where is None:
         return False
@@ -76,7 +81,8 @@ def put(key: str, value) -> bool:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / key)
     except OSError:
         return False  # a cache that cannot be written only makes the next build slower

@@ -13,14 +13,19 @@ file is checked on its own (`check_file`), from the content cache or in
 worker processes, and handed over in path order: its records stay in the
 check cache (or, where the cache does not hold them, go to a store out of
 memory: record_store.py), and what the rules across fact files look at
-goes to a summary and a temporary table of keys (rules/corpus.py,
-corpus_keys.py), so that memory holds a few files' records, not the
-corpus. What holds across fact files is checked last; relations and
-outcomes then read back, file by file, only the records they can look at.
+goes to a summary and a table of keys (rules/corpus.py, corpus_keys.py),
+so that memory holds a few files' records, not the corpus. A file whose
+check the cache holds is read as its summary alone, and its keys are
+written again only when the table kept from the last build does not hold
+them as of its content. What holds across fact files is checked last;
+relations and outcomes then read back, file by file, only the files that
+hold a record they can look at.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -29,7 +34,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Iterator
 
-from . import cache, lexicon, outcomes, relations, spec, strict_yaml
+from . import cache, corpus_keys, lexicon, outcomes, relations, spec, strict_yaml
 from .inputs import (CITATION_FILE, DATA_DIR, FACTS_DIR, LEXICON_FILES, MAX_INPUT_BYTES, METADATA_FILE, REFERENCE_FILES,
                      SCHEMA_FILE, SEED_CHECKSUMS, SEEDS_DIR, Inputs, read_input)
 from .model import CITATION_COLUMNS, ROW_COLUMNS, Citation, FileCheck, Record, Source
@@ -85,19 +90,17 @@ class FactFile:
 
     @classmethod
     def of(cls, check: FileCheck, store: RecordStore) -> FactFile:
-        facts = sum(table == "facts" for table, _, _ in check.records)
         if check.cache_key is None:
             store.add(check.rel, check.records)
-        return cls(check.rel, facts, len(check.records) - facts, sum(len(c) for _, _, c in check.records),
-                   check.cache_key, store if check.cache_key is None else None)
+        return cls(check.rel, *check.tally, check.cache_key, store if check.cache_key is None else None)
 
     def records(self) -> list[tuple]:
         if self.held is not None:
             return self.held.of_file(self.rel)
-        check = cache.get(self.cache_key)
-        if not isinstance(check, FileCheck) or check.rel != self.rel:
+        summary, records = cache.get(self.cache_key, parts=2) or (None, None)
+        if not isinstance(summary, FileCheck) or summary.rel != self.rel or not isinstance(records, list):
             raise cache.Lost(f"{self.rel}: its check left the cache ({cache.directory()}) during the build")
-        return check.records
+        return records
 
 
 class Records:
@@ -147,11 +150,17 @@ def load(root: Path | str) -> Dataset:
     sources, found = _sources(inputs, refs["sources"], "sources" in unreadable)
     problems += found
     checking = Checking(vocab, lex, frozenset(unreadable), sources, refs["regions"], refs["indicators"])
-    files, store, statements, targeted, found = _fact_files(inputs, checking)
-    problems += found
-    declared, found = _declared_relations(inputs, refs["indicators"], lex) if not unreadable else (None, [])
-    problems += found
-    for_relations, targets, facts = _selected(Records(files), declared[0] if declared else [], targeted, lex.units)
+    keys = _keys(inputs)
+    try:
+        files, store, statements, targets, found = _fact_files(inputs, checking, keys)
+        problems += found
+        declared, found = _declared_relations(inputs, refs["indicators"], lex) if not unreadable else (None, [])
+        problems += found
+        for_relations, facts = _selected_through(keys, files, declared[0] if declared else [], targets, lex.units)
+    except BaseException:
+        keys.close(keep=False)
+        raise
+    keys.close()
     related = None
     if declared is not None:
         related = relations.check(*declared, relations.records_of(for_relations, ROW_COLUMNS, CITATION_COLUMNS, lex.units))
@@ -189,12 +198,39 @@ def _declared_relations(inputs: Inputs, indicators, lex) -> tuple[tuple[list[rel
 
 
 _KIND, _INDICATOR, _UNIT = (ROW_COLUMNS.index(c) for c in ("kind", "indicator_id", "unit"))
-_OUTCOME_KEY = tuple(ROW_COLUMNS.index(c) for c in ("region_id", "indicator_id", "period", "unit"))
+outcome_key = corpus_rules.outcome_key
 
 
-def outcome_key(row: tuple) -> tuple:
-    """What an actual must share with a target to decide it: region, indicator, period and unit."""
-    return tuple(row[i] for i in _OUTCOME_KEY)
+def _keys(inputs: Inputs) -> corpus_keys.Keys:
+    """The keys database for this build: the one kept for this root in the
+    check cache's folder, or, with the cache off (or where it cannot be
+    had), a temporary one. Called before any fact file is read, so that the
+    context is the one each fact file's cache key has."""
+    folder = cache.directory()
+    if folder is None:
+        return corpus_keys.Keys()
+    return corpus_keys.Keys(corpus_keys.Keys.kept_at(folder, inputs.root), cache.context_digest(inputs.digests))
+
+
+def _selected_through(keys: corpus_keys.Keys, files: list[FactFile], declared: list[relations.Relation], targets: list,
+                      units: dict) -> tuple[list[tuple], list]:
+    """What `_selected` finds among every record (for relations, and the
+    actual facts for outcomes; the targets are each file's `targets`),
+    reading only the fact files that hold a record it may select: the keys
+    database gives the place of every record that `relations.selects` lets
+    through or whose outcome a target shares (a superset of what
+    `_selected` keeps, which then decides on those, in order)."""
+    if not declared and not targets:
+        return [], []
+    indicators, in_units, restated = relations.selection(declared)
+    targeted = {(t.region, t.indicator, t.period, t.unit) for t in targets}
+    by_file = {f.rel: f for f in files}
+    candidates = []
+    for rel, places in itertools.groupby(keys.selected(indicators, in_units, restated), key=lambda place: place[0]):
+        records = by_file[rel].records()
+        candidates += [records[n] for _, n in places]
+    for_relations, _, facts = _selected(candidates, declared, targeted, units)
+    return for_relations, facts
 
 
 def _selected(records, declared: list[relations.Relation], targeted: set, units: dict) -> tuple[list[tuple], list, list]:
@@ -258,15 +294,15 @@ def _sources(inputs: Inputs, entries: dict[str, spec.Entry], unreadable: bool) -
     return sources, problems
 
 
-def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[FactFile], RecordStore, list[outcomes.Statement], set,
-                                                                list[Problem]]:
+def _fact_files(inputs: Inputs, checking: Checking, keys: corpus_keys.Keys) -> tuple[
+        list[FactFile], RecordStore, list[outcomes.Statement], list[outcomes.Stored], list[Problem]]:
     """Every fact file checked on its own, then what holds across them: each
     source's own fact file (its records in the cache, or else in the store),
-    their statements, the `outcome_key` of every target, and the problems."""
+    their statements, every target as outcomes see it, and the problems."""
     rels, unread = inputs.fact_files()
     unreadable, problems = [], []
-    files, store, statements, targeted = [], RecordStore(), [], set()
-    corpus = corpus_rules.Corpus(checking.sources, checking.lex, every_file_named_a_source=not unread)
+    files, store, statements, targets = [], RecordStore(), [], []
+    corpus = corpus_rules.Corpus(checking.sources, checking.lex, every_file_named_a_source=not unread, keys=keys)
     try:
         for check, found in check_files(inputs, rels, checking):
             unreadable += found
@@ -277,15 +313,15 @@ def _fact_files(inputs: Inputs, checking: Checking) -> tuple[list[FactFile], Rec
                 problems += check.problems
                 files.append(FactFile.of(check, store))
                 statements += check.statements
-                targeted.update(outcome_key(row) for table, row, _ in check.records if table == "targets")
-            corpus.add(check)
+                targets += [outcomes.Stored(*target) for target in check.targets]
+                corpus.add(check, files[-1].records)
+            else:
+                corpus.add(check)
         problems += corpus_rules.CORPUS_RULES.run(corpus)[1]
     except BaseException:
         store.close()
         raise
-    finally:
-        corpus.keys.close()
-    return files, store, statements, targeted, unreadable + unread + problems
+    return files, store, statements, targets, unreadable + unread + problems
 
 
 _CONTEXT: Checking | None = None  # what worker processes need, inherited when they fork
@@ -318,7 +354,7 @@ def check_files(inputs: Inputs, rels: list[str], checking: Checking) -> Iterator
                 pending.append([rel, None, FileCheck(rel, None, 1, 1, [], {}, [], []), found])
             else:
                 k = cache.key(context, rel, data)
-                cached = cache.get(k)
+                cached = cache.get(k)  # its summary: the records stay in the cache until they are needed
                 if isinstance(cached, FileCheck) and cached.rel == rel:
                     cached.cache_key = k
                     pending.append([rel, None, cached, []])
@@ -355,9 +391,12 @@ def _checked(job: list) -> tuple[FileCheck, list[Problem]]:
         check = check.get()
     elif isinstance(check, tuple):
         check = _check_file(check)
-    if k is not None and cache.put(k, check):
+    if k is not None and cache.put(k, check.summary(), check.records):
         check.cache_key = k
     return check, problems
+
+
+_STORED = tuple(f.name for f in dataclasses.fields(outcomes.Stored))
 
 
 def check_file(checking: Checking, rel: str, data: bytes) -> FileCheck:
@@ -388,8 +427,12 @@ def check_file(checking: Checking, rel: str, data: bytes) -> FileCheck:
         problems += found
     coverage_line = doc.line_of("unrecorded") if "unrecorded" in doc.lines else doc.line_of("records")
     uncovered = corpus_rules.uncovered(checking.sources[source_id], covered, checking.lex)
+    facts = sum(table == "facts" for table, _, _ in records)
+    tally = (facts, len(records) - facts, sum(len(citations) for _, _, citations in records))
+    targets = outcomes.from_records(relations.records_of([r for r in records if r[0] == "targets"], ROW_COLUMNS,
+                                                         CITATION_COLUMNS, checking.lex.units))[0]
     return FileCheck(rel, source_id, doc.line_of("source"), coverage_line, records, covered, file_problems, problems, uncovered,
-                     statements)
+                     statements, tally=tally, targets=[tuple(getattr(target, name) for name in _STORED) for target in targets])
 
 
 def _record(checking: Checking, entry, rel: str, default_source: str, covered) -> tuple[Record | None, list[Problem]]:

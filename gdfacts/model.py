@@ -84,7 +84,7 @@ class FileCheck:
     source_id: str | None  # the source it names, if it names a known one
     source_line: int
     coverage_line: int
-    records: list[tuple]  # Record.stored()
+    records: list[tuple] | None  # Record.stored(); None in a summary, whose records are in the cache
     covered: dict[tuple[str, int], list[tuple[int, int]]]
     file_problems: list[Problem]  # of the file as a whole (YAML, keys, types)
     problems: list[Problem]  # of its records
@@ -92,10 +92,13 @@ class FileCheck:
     # article's numerals that its citations and unrecorded entries leave
     statements: list = field(default_factory=list)  # outcomes.Statement: targets met or missed, said in words
     cache_key: str | None = None  # where the check cache holds this check (None: it does not)
+    tally: tuple[int, int, int] = (0, 0, 0)  # how many facts, targets and citations its records have
+    targets: list[tuple] = field(default_factory=list)  # each target as outcomes sees it (outcomes.Stored's fields)
 
     def summary(self) -> FileCheck:
         """What the rules across fact files need of this check: all but its
         records, and of what its citations cover only the places in other
-        articles than its own (its own article's are in `uncovered`)."""
-        return replace(self, records=[], covered={place: spans for place, spans in self.covered.items()
-                                                  if place[0] != self.source_id})
+        articles than its own (its own article's are in `uncovered`). The
+        check cache keeps it apart from the records, to be read without them."""
+        return replace(self, records=None, covered={place: spans for place, spans in self.covered.items()
+                                                    if place[0] != self.source_id})

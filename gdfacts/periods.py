@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 
 PATTERN = re.compile(
     r"(?P<year>[0-9]{4})"
@@ -32,6 +33,7 @@ def problem(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a corpus names few periods, each many times
 def bounds(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """The first and last day of a valid period, as (year, month, day)."""
     m = PATTERN.fullmatch(text)

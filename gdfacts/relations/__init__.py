@@ -43,7 +43,7 @@ from .showing import FORMULAS, arithmetic, describe, formula, shown, shown_inter
 __all__ = [
     "FORMULAS", "MEMBERS", "MESSAGES", "MOST_CHANGED", "NOT_INDICATORS", "POWERS", "RATE_ROLES", "RATE_UNITS",
     "RELATIONS_FILE", "VERDICTS", "Application", "Check", "Derived", "Outcome", "Record", "Relation", "Result", "View",
-    "applications", "arithmetic", "check", "derive", "selects", "describe", "evaluate", "formula", "locate", "members_of", "read",
+    "applications", "arithmetic", "check", "derive", "selection", "selects", "describe", "evaluate", "formula", "locate", "members_of", "read",
     "records_of", "revised", "shown", "shown_interval", "solve", "subject_unit",
 ]
 
@@ -67,17 +67,21 @@ class Result:
     problems: list[Problem]
 
 
-def selects(relations: list[Relation]):
-    """Which records `check` can look at, as a test of a record's indicator,
-    unit and number of citations: those of an indicator a relation names as
-    a member, those in a currency an exchange rate relates, and, when a
-    restatement is declared, those cited more than once. The others are
-    never a member of an application (applications.py), so `check` finds
-    the same with or without them: give it only these."""
+def selection(relations: list[Relation]) -> tuple[set[str], set[str], bool]:
+    """Which records `check` can look at: those of an indicator a relation
+    names as a member, those in a currency an exchange rate relates, and,
+    when a restatement is declared, those cited more than once. The others
+    are never a member of an application (applications.py), so `check`
+    finds the same with or without them: (indicators, units, restated)."""
     indicators = {indicator for r in relations if r.kind not in ("restatement", "exchange_rate")
                   for _, indicator, _ in members_of(r)}
     units = {r.members[key] for r in relations if r.kind == "exchange_rate" for key in ("currency", "equivalent")}
-    restated = any(r.kind == "restatement" for r in relations)
+    return indicators, units, any(r.kind == "restatement" for r in relations)
+
+
+def selects(relations: list[Relation]):
+    """The `selection` as a test of a record's indicator, unit and number of citations: give `check` only those it passes."""
+    indicators, units, restated = selection(relations)
     return lambda indicator, unit, citations: indicator in indicators or unit in units or (restated and citations > 1)
 
 

@@ -4,11 +4,14 @@ acknowledge that they do not.
 
 They look at each fact file's check without its records (`FileCheck.summary`)
 and at each record only through its keys (corpus_keys.py), so that what they
-hold grows with the number of fact files, not of records."""
+hold grows with the number of fact files, not of records. Where the keys
+database kept from the last build holds a file's rows as of its content,
+they are not written again, and its records are not read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .. import coverage
 from ..corpus_keys import Keys
@@ -19,9 +22,10 @@ from ..problems import USED_TWICE, Message
 from . import each, explained
 from .citations import number
 
-_ID, _VALUE, _QUALIFIER, _CONFLICTS_WITH, _FILE, _LINE = (ROW_COLUMNS.index(c) for c in (
-    "id", "value", "qualifier", "conflicts_with", "data_file", "data_line"))
+_ID, _VALUE, _QUALIFIER, _CONFLICTS_WITH, _LINE, _KIND, _INDICATOR, _UNIT = (ROW_COLUMNS.index(c) for c in (
+    "id", "value", "qualifier", "conflicts_with", "data_line", "kind", "indicator_id", "unit"))
 _KEY = tuple(ROW_COLUMNS.index(c) for c in ("region_id", "indicator_id", "period", "kind", "unit"))
+_OUTCOME_KEY = tuple(ROW_COLUMNS.index(c) for c in ("region_id", "indicator_id", "period", "unit"))
 
 
 @dataclass
@@ -36,13 +40,15 @@ class Corpus:
     # found along the way
     fallen: set = field(default_factory=set)  # the seq of each record that repeats or contradicts an earlier one
 
-    def add(self, check) -> None:
-        """A fact file's check (model.FileCheck), once the build has decided whether it is its source's own."""
+    def add(self, check, records=None) -> None:
+        """A fact file's check (model.FileCheck), once the build has decided
+        whether it is its source's own; `records()` gives its records where
+        the check is a summary (FileCheck.records is None) and the keys
+        database does not hold them as of its content (check.cache_key)."""
         self.checks.append(check.summary())
         self.every_file_named_a_source &= check.source_id is not None
-        if self.is_own(check):
-            self.keys.add((repr(key(row)), row[_ID], row[_CONFLICTS_WITH], row[_VALUE], row[_QUALIFIER], row[_FILE],
-                           row[_LINE]) for _, row, _ in check.records)
+        if self.is_own(check) and not self.keys.holds(check.rel, check.cache_key):
+            self.keys.put(check.rel, check.cache_key, keyed(check.records if check.records is not None else records()))
 
     def is_own(self, check) -> bool:
         return check.source_id is not None and self.sources[check.source_id].fact_file == check.rel
@@ -55,6 +61,18 @@ class Corpus:
 def key(row: tuple) -> tuple:
     """What makes two records the same: region, indicator, period, kind and unit."""
     return tuple(row[i] for i in _KEY)
+
+
+def outcome_key(row: tuple) -> tuple:
+    """What an actual must share with a target to decide it: region, indicator, period and unit."""
+    return tuple(row[i] for i in _OUTCOME_KEY)
+
+
+def keyed(records) -> Iterator[tuple]:
+    """Stored records (model.Record.stored()) as the keys database takes them (corpus_keys.Keys.put)."""
+    for table, row, citations in records:
+        yield (repr(key(row)), row[_ID], row[_CONFLICTS_WITH], row[_VALUE], row[_QUALIFIER], row[_LINE], table, row[_KIND],
+               row[_INDICATOR], row[_UNIT], len(citations), repr(outcome_key(row)))
 
 
 def uncovered(source, covered, lex) -> list[tuple[int, int, int, str]]:
