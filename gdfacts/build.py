@@ -314,7 +314,8 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
     if check_only:
         from . import dataset
 
-        found = counts(dataset.load(root))
+        with dataset.load(root) as data:
+            found = counts(data)
         timings("check")
         return found | {"written": None, "changed": []}
     output = Path(output) if output is not None else root / DEFAULT_DB
@@ -329,8 +330,14 @@ def build(root: Path | str = ROOT, output: Path | str | None = None, check_only:
     timings("compare with the previous build")
     from . import dataset
 
-    data = dataset.load(root)
-    timings("check")
+    with dataset.load(root) as data:
+        timings("check")
+        return _write_checked(data, root, output, listed, read_at, whole, timings)
+
+
+def _write_checked(data: dataset.Dataset, root: Path, output: Path, listed, read_at: int, whole: bool,
+                   timings: Timings) -> dict:
+    """The rest of `build`, once every input is checked: write the database, unless nothing it holds changed."""
     found = counts(data)
     with exclusive(output):
         previous = None if whole else build_state.Previous.read(root, output)  # again: another build may have written it

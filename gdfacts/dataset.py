@@ -66,6 +66,18 @@ class Dataset:
     statuses: list = field(default_factory=list)  # outcomes.Status
     release: dict = field(default_factory=dict)  # CITATION.cff's version, date-released and license
     dictionary: list = field(default_factory=list)  # the rows of data_dictionary
+    store: RecordStore | None = None  # where the records of files not in the cache are, until `close`
+
+    def close(self) -> None:
+        """Let go of the temporary file holding the records the cache does not."""
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def records(self) -> Records:
@@ -178,7 +190,8 @@ def load(root: Path | str) -> Dataset:
         raise BuildFailed(problems)
     return Dataset(schema_sql=schema_sql, lexicon=lex, sources=sources, regions=refs["regions"],
                    indicators=refs["indicators"], files=files, inputs=sorted(inputs.digests.items()),
-                   relations=related, statements=statements, statuses=statuses, release=release, dictionary=described)
+                   relations=related, statements=statements, statuses=statuses, release=release, dictionary=described,
+                   store=store)
 
 
 def _declared_relations(inputs: Inputs, indicators, lex) -> tuple[tuple[list[relations.Relation], list] | None, list[Problem]]:

@@ -346,6 +346,7 @@ def test_the_real_data_is_checked_across_files_as_before(monkeypatch):
     decided = [outcomes.decide(*these, data.statements, better) for these in (
         (targets, facts), outcomes.from_records(relations.records_of(records, ROW_COLUMNS, CITATION_COLUMNS, data.lexicon.units)))]
     assert repr(decided[0]) == repr(decided[1]) and repr(decided[0][0]) == repr(data.statuses)
+    data.close()
 
 
 # --- the type YAML gives a plain value --------------------------------------------------------
@@ -369,7 +370,7 @@ def test_a_plain_value_is_typed_as_before(value):
 
 # --- the records, read back file by file --------------------------------------------------------
 
-def test_the_records_read_back_are_those_checked_whether_the_cache_holds_them_or_not(monkeypatch, tmp_path):
+def test_the_records_read_back_are_those_checked_whether_the_cache_holds_them_or_not(monkeypatch, tmp_path, request):
     checked = {}
     real = dataset.check_files
 
@@ -381,8 +382,10 @@ def test_the_records_read_back_are_those_checked_whether_the_cache_holds_them_or
     monkeypatch.setattr(dataset, "check_files", kept)
     monkeypatch.setenv("GDFACTS_CACHE", "off")
     off = dataset.load(REPO)
+    request.addfinalizer(off.close)
     monkeypatch.setenv("GDFACTS_CACHE", str(tmp_path / "cache"))
     on = dataset.load(REPO)
+    request.addfinalizer(on.close)
     assert [f.rel for f in off.files] == [f.rel for f in on.files] == sorted(checked)
     assert all(f.held is not None and f.cache_key is None for f in off.files)  # in the temporary record store
     assert all(f.held is None and f.cache_key for f in on.files)  # in the cache, read back from it

@@ -148,7 +148,7 @@ def two_articles(mini):
     mini.write("data/sources.yml", mini.read("data/sources.yml") + SOURCE.format(seed=OTHER_SEED, sha256=digest))
     mini.write(OTHER_FILE, FACTS)
     mini.write("data/relations.yml", RELATIONS)
-    dataset.load(mini.root)
+    dataset.load(mini.root).close()
     return mini
 
 
@@ -156,10 +156,10 @@ def found_after(mini, edit: tuple[str, str]):
     """The problems (or, when none, the target statuses) of a rebuild after the edit of the other file."""
     mini.edit(OTHER_FILE, *edit)
     try:
-        data = dataset.load(mini.root)
+        with dataset.load(mini.root) as data:
+            return [(s.target_id, s.outcome_id, s.decision) for s in data.statuses]
     except BuildFailed as failed:
         return [p.message for p in failed.problems]
-    return [(s.target_id, s.outcome_id, s.decision) for s in data.statuses]
 
 
 def kept_keys_made_wrong(monkeypatch, how: str) -> None:
@@ -219,9 +219,9 @@ def test_each_case_fails_were_the_kept_keys_wrong(two_articles, monkeypatch, cas
 
 def test_the_dataset_checks_as_it_is_before_any_edit(two_articles):
     """The cases start from a dataset that builds, where the other file's records stand on their own."""
-    data = dataset.load(two_articles.root)
-    assert [f.rel for f in data.files] == [FACTS_FILE, OTHER_FILE]
-    assert [(s.target_id, s.decision) for s in data.statuses] == []
+    with dataset.load(two_articles.root) as data:
+        assert [f.rel for f in data.files] == [FACTS_FILE, OTHER_FILE]
+        assert [(s.target_id, s.decision) for s in data.statuses] == []
 
 
 def test_a_build_that_cannot_lock_the_kept_keys_checks_with_a_temporary_table(two_articles, monkeypatch):

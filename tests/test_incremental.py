@@ -443,8 +443,9 @@ def test_a_value_outside_its_vocabulary_is_refused_by_the_database(cache, real, 
 
 def test_the_writer_reads_each_files_records_from_the_cache(real, monkeypatch):
     """With the cache on the checked dataset holds no records; the writer reads them back a file at a time."""
-    data = dataset.load(real.root)
-    assert data.files and all(f.held is None and f.cache_key for f in data.files)
-    assert sum(len(f.records()) for f in data.files) == sum(f.facts + f.targets for f in data.files)
+    with dataset.load(real.root) as data:
+        assert data.files and all(f.held is None and f.cache_key for f in data.files)
+        assert sum(len(f.records()) for f in data.files) == sum(f.facts + f.targets for f in data.files)
     monkeypatch.setenv("GDFACTS_CACHE", "off")
-    assert all(f.held is not None for f in dataset.load(real.root).files)
+    with dataset.load(real.root) as data:
+        assert all(f.held is not None for f in data.files)

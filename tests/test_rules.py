@@ -373,7 +373,7 @@ ALL_CASES = CASES + READER_CASES
 
 def problems_of(root: Path) -> list[Problem]:
     try:
-        dataset.load(root)
+        dataset.load(root).close()
     except BuildFailed as failed:
         return failed.problems
     return []
