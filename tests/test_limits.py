@@ -133,7 +133,8 @@ def test_heavy_queries_at_once_do_not_keep_the_pages_waiting(server):
     rich rendering each error's traceback on the event loop, a page waited
     6.5 s (plugins/plain_error_log.py)."""
     process, base = server
-    heavy = [ATTACKS["an endless recursion"], ATTACKS["instr() on long strings, a hundred times in a row"]] * 24
+    names = ["an endless recursion", "instr() on long strings, a hundred times in a row"] * 24
+    heavy = [ATTACKS[name] for name in names]
     pages = [f"/{DB}/facts.json?_size=1", f"/{DB}/evidence?region_id=shenzhen", f"/{DB}/targets_vs_outcomes"]
     with concurrent.futures.ThreadPoolExecutor(len(heavy)) as pool:
         running = [pool.submit(ask, base, sql) for sql in heavy]
@@ -141,7 +142,8 @@ def test_heavy_queries_at_once_do_not_keep_the_pages_waiting(server):
         waited = [seconds for _, seconds in (fetch(base + page) for page in pages * 3)]
         answers = [future.result() for future in running]
     assert max(waited) < NOT_KEPT_WAITING_S, waited
-    assert {response.status_code for response, _ in answers} <= {400, 503}
+    for name, (response, _) in zip(names, answers):  # the endless one stopped; instr() stopped, or done in time
+        assert response.status_code in ({400, 503} if name == "an endless recursion" else {200, 400, 503}), name
     assert max(seconds for _, seconds in answers) < 2 * STOPPED_WITHIN_S
     assert peak_memory(process.pid) < SERVER_MEMORY
 
