@@ -66,7 +66,20 @@ def get(key: str, parts: int = 1):
 
 
 class Lost(Exception):
-    """An entry the build had written or read was gone when it read it again."""
+    """An entry the build had written or read was gone (or could no longer be
+    read) when it read it again."""
+
+
+def forget(key: str) -> None:
+    """Remove the entry under `key`, if there is one: one that cannot be read
+    whole is checked again by the next build, rather than its summary
+    trusted and its records found unreadable once more."""
+    where = directory()
+    if where is not None:
+        try:
+            (where / key[:2] / key).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def put(key: str, *values) -> bool:

@@ -148,6 +148,7 @@ def _read_only_authorizer(action, arg1, arg2, dbname, source):
 
 def _build(path: Path) -> None:
     from .build import WriteFailed, build
+    from .cache import Lost
     from .problems import BuildFailed
 
     try:
@@ -156,6 +157,8 @@ def _build(path: Path) -> None:
         for problem in failed.problems:
             click.echo(output.printable(str(problem)), err=True)
         raise Failure(f"the build failed with {len(failed.problems)} problem(s); {path} was not written")
+    except Lost as e:  # the check cache emptied, or an entry found damaged, while the build read it back
+        raise Failure(f"{output.printable(str(e))}; build again. {path} was not written")
     except OSError as e:  # WriteFailed says what it left in place; any other, before anything was written
         left = getattr(e, "left", WriteFailed.LEFT_AS_IT_WAS)
         raise Failure(f"the build could not write {path}: {e.strerror or e}; {left}")

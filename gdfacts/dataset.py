@@ -111,6 +111,7 @@ class FactFile:
             return self.held.of_file(self.rel)
         summary, records = cache.get(self.cache_key, parts=2) or (None, None)
         if not isinstance(summary, FileCheck) or summary.rel != self.rel or not isinstance(records, list):
+            cache.forget(self.cache_key)  # a summary that reads beside records that do not: checked again next time
             raise cache.Lost(f"{self.rel}: its check left the cache ({cache.directory()}) during the build")
         return records
 

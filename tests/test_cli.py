@@ -401,6 +401,22 @@ def test_the_top_level_help_gives_each_command_its_whole_first_sentence():
         assert f"{name} {first}" in commands
 
 
+def test_a_build_on_first_use_that_loses_a_cache_entry_says_so(tmp_path, monkeypatch):
+    """The check cache emptied (or an entry found damaged) while the build read it back: a message, not a traceback."""
+    from gdfacts import build, cache
+
+    def lost(root, path):
+        raise cache.Lost("data/facts/x.yml: its check left the cache (somewhere) during the build")
+
+    monkeypatch.setattr(build, "build", lost)
+    result = run(tmp_path / "missing.db", "facts")
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "data/facts/x.yml: its check left the cache (somewhere) during the build; build again" in result.output
+    assert not (tmp_path / "missing.db").exists()
+
+
 def test_a_build_on_first_use_says_what_a_failed_write_left_in_place(tmp_path, monkeypatch):
     from gdfacts import build
 

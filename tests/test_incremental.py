@@ -7,6 +7,7 @@ changed."""
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import sqlite3
@@ -89,6 +90,30 @@ def test_a_damaged_cache_entry_is_checked_again(built_mini, capsys, monkeypatch,
 
     code, _, err = built_mini.build(capsys)
 
+    assert code == 0, err
+    assert checked == [FACTS_FILE]
+    assert sha256(built_mini.db) == clean_build(built_mini, capsys, monkeypatch)
+
+
+def test_an_entry_whose_records_are_damaged_fails_one_build_and_not_the_next(built_mini, capsys, monkeypatch, tmp_path):
+    """An entry's summary reads, its records do not (cut short, as a crash or a full disk can leave a file):
+    the build that needs them fails and says to build again; built again, the file is checked again."""
+    monkeypatch.setenv("GDFACTS_CACHE", str(tmp_path / "cache"))  # a cache of its own: one entry, this file's
+    assert built_mini.build(capsys, "--whole")[0] == 0
+    [entry] = (tmp_path / "cache").glob("??/*")
+    data = entry.read_bytes()
+    with open(entry, "rb") as f:
+        pickle.load(f)  # the summary
+        entry.write_bytes(data[:f.tell() + 10])
+    before = sha256(built_mini.db)
+
+    code, _, err = built_mini.build(capsys, "--whole")  # the writer reads the records of every file
+
+    assert code == 1
+    assert f"{FACTS_FILE}: its check left the cache" in err and "build again" in err
+    assert sha256(built_mini.db) == before
+    checked = counting_checks(monkeypatch)
+    code, _, err = built_mini.build(capsys, "--whole")
     assert code == 0, err
     assert checked == [FACTS_FILE]
     assert sha256(built_mini.db) == clean_build(built_mini, capsys, monkeypatch)
