@@ -90,11 +90,16 @@ def _same(path: Path, entry: dict) -> tuple[bool, dict]:
 
 
 def listing(root: Path) -> dict[str, list[str]]:
-    """The names in data/ (at any depth, dot files aside: the build reads none) and in seeds/ (every one)."""
+    """The names in data/ (at any depth, dot files aside: the build reads none) and in seeds/ (every one).
+
+    A folder in data/ that is a link to another (data/facts, say) is listed
+    through it, as the build reads through it, each folder once however the
+    links loop."""
     names: dict[str, list[str]] = {}
     for folder in LISTED:
         found = []
-        for dirpath, dirnames, filenames in os.walk(root / folder):
+        seen = {_folder_id(root / folder)}
+        for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=folder == "data"):
             rel = Path(dirpath).relative_to(root).as_posix()
             if folder == "data":
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
@@ -102,8 +107,24 @@ def listing(root: Path) -> dict[str, list[str]]:
             found += [f"{rel}/{name}" for name in (*dirnames, *filenames)]
             if folder == "seeds":
                 dirnames.clear()
+            else:
+                kept = []
+                for name in dirnames:
+                    ident = _folder_id(Path(dirpath) / name)
+                    if ident is not None and ident not in seen:
+                        seen.add(ident)
+                        kept.append(name)
+                dirnames[:] = kept
         names[folder] = sorted(found)
     return names
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    try:
+        s = os.stat(path)
+    except OSError:
+        return None
+    return s.st_dev, s.st_ino
 
 
 def builder() -> dict[str, str]:

@@ -333,6 +333,27 @@ def test_a_file_changed_with_its_size_and_mtime_kept_is_seen(real, capsys, monke
     assert sha256(real.db) == clean_build(real, capsys, monkeypatch)
 
 
+def test_a_fact_file_added_to_a_linked_facts_folder_is_seen(built_mini, capsys, tmp_path):
+    """data/facts a link to a folder elsewhere (the build reads through it): a file added there is read by the
+    next build, as it would be by a check, and not taken for nothing changed."""
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(built_mini.root / "data/facts", elsewhere)
+    os.symlink(elsewhere, built_mini.root / "data/facts")
+    assert built_mini.build(capsys)[0] == 0
+    shutil.copy(elsewhere / "000_mini.yml", elsewhere / "001_again.yml")  # a second fact file for the same source
+
+    code, out, err = built_mini.build(capsys)
+
+    assert code == 1, out
+    assert "data/facts/001_again.yml:1: source 'mini_source' already has its fact file, data/facts/000_mini.yml" in err
+
+
+def test_a_link_in_data_that_loops_is_listed_once(built_mini, capsys):
+    os.symlink("..", built_mini.root / "data/facts/loop")
+    names = build_state.listing(built_mini.root)["data"]
+    assert "data/facts/loop" in names and not any(name.startswith("data/facts/loop/") for name in names)
+
+
 @pytest.mark.parametrize("damage", ["not JSON", "[1, 2]", '{"format": 1, "database": "elsewhere"}'])
 def test_a_damaged_record_of_the_previous_build_is_not_used(damage, real, capsys, monkeypatch):
     build_state._record_path(real.db).write_text(damage)
