@@ -23,11 +23,15 @@ fact files, the file's path and bytes) is not the one they were written
 for, so that a rebuild after one edit writes one file's rows. A build holds
 the kept database's lock from its first question to its last; a build that
 cannot take it at once (another build of the same root is checking), or
-cannot open it, uses a temporary database instead, which only takes longer.
+cannot open it, uses a temporary database instead, which only takes longer;
+so does a build that cannot write it (its disk is full): what it had written
+is rolled back, and it checks again with a temporary one (`Unwritable`), or,
+when only the last commit failed, the answers it gave stand.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -64,6 +68,10 @@ _INDEXES = ("CREATE INDEX IF NOT EXISTS records_by_key ON records (key, file, n)
             "CREATE INDEX IF NOT EXISTS acknowledging ON records (file, n) WHERE conflicts_with IS NOT NULL",
             "CREATE INDEX IF NOT EXISTS targets_by_outcome ON records (outcome) WHERE tbl = 'targets'",
             "CREATE INDEX IF NOT EXISTS actuals_by_outcome ON records (outcome) WHERE kind = 'actual'")
+
+
+class Unwritable(Exception):
+    """The kept database could not be written (its disk is full, say): check again with a temporary one."""
 
 
 class Keys:
@@ -134,26 +142,38 @@ class Keys:
         table, kind, indicator, unit, citations, outcome), for the content key given (None: never held again)."""
         if file in self.current:
             raise ValueError(f"{file} is among the keys already")
-        if file in self.held:
-            self.db.execute("DELETE FROM records WHERE file = ?", (file,))
         rows = [(file, n, key, ident, conflicts_with, repr(value), *rest)
                 for n, (key, ident, conflicts_with, value, *rest) in enumerate(records)]
-        self.db.executemany(f"INSERT INTO records VALUES ({','.join('?' * len(_ROW))})", rows)
-        self.db.execute("INSERT OR REPLACE INTO fact_files VALUES (?, ?)", (file, content_key))
+        with self._writing():
+            if file in self.held:
+                self.db.execute("DELETE FROM records WHERE file = ?", (file,))
+            self.db.executemany(f"INSERT INTO records VALUES ({','.join('?' * len(_ROW))})", rows)
+            self.db.execute("INSERT OR REPLACE INTO fact_files VALUES (?, ?)", (file, content_key))
         self.held[file] = content_key
         self.current.add(file)
 
+    @contextlib.contextmanager
+    def _writing(self):
+        """Writes to the database: on the kept one, a failure (a full disk) is Unwritable."""
+        try:
+            yield
+        except sqlite3.OperationalError as e:
+            if not self.kept:
+                raise
+            raise Unwritable(f"the keys database kept in the check cache could not be written: {e}") from e
+
     def _ask(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
-        if self.held.keys() != self.current:  # files no longer among the corpus's own
-            for file in set(self.held) - self.current:
-                self.db.execute("DELETE FROM records WHERE file = ?", (file,))
-                self.db.execute("DELETE FROM fact_files WHERE file = ?", (file,))
-                del self.held[file]
-        if not self._indexed:
-            for index in _INDEXES:
-                self.db.execute(index)
-            self._indexed = True
-        return self.db.execute(sql, params)
+        with self._writing():
+            if self.held.keys() != self.current:  # files no longer among the corpus's own
+                for file in set(self.held) - self.current:
+                    self.db.execute("DELETE FROM records WHERE file = ?", (file,))
+                    self.db.execute("DELETE FROM fact_files WHERE file = ?", (file,))
+                    del self.held[file]
+            if not self._indexed:
+                for index in _INDEXES:
+                    self.db.execute(index)
+                self._indexed = True
+            return self.db.execute(sql, params)
 
     def _records(self, sql: str, params: tuple = ()) -> Iterator[Keyed]:
         return (_keyed(row) for row in self._ask(sql, params))
@@ -200,7 +220,10 @@ class Keys:
         try:
             if self.kept and keep:
                 self._ask("SELECT 1")  # the files no longer its own gone, the indexes made
-                self.db.execute("COMMIT")
+                with self._writing():
+                    self.db.execute("COMMIT")
+        except Unwritable:
+            pass  # every answer was given: the database stays as the last build left it (closing rolls back)
         finally:
             self.db.close()
 

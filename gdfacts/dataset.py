@@ -142,8 +142,10 @@ class Checking:
     indicators: dict[str, spec.Entry]
 
 
-def load(root: Path | str) -> Dataset:
-    """Check every input under root; return the dataset or raise BuildFailed."""
+def load(root: Path | str, kept_keys: bool = True) -> Dataset:
+    """Check every input under root; return the dataset or raise BuildFailed.
+    (Without `kept_keys`, the keys of the records are in a temporary database,
+    not the one kept in the check cache.)"""
     inputs = Inputs(Path(root))
     schema, problems = inputs.schema()
     lex, found = inputs.lexicon()
@@ -163,15 +165,20 @@ def load(root: Path | str) -> Dataset:
     sources, found = _sources(inputs, refs["sources"], "sources" in unreadable)
     problems += found
     checking = Checking(vocab, lex, frozenset(unreadable), sources, refs["regions"], refs["indicators"])
-    keys = _keys(inputs)
+    keys = _keys(inputs) if kept_keys else corpus_keys.Keys()
+    store = None
     try:
         files, store, statements, targets, found = _fact_files(inputs, checking, keys)
         problems += found
         declared, found = _declared_relations(inputs, refs["indicators"], lex) if not unreadable else (None, [])
         problems += found
         for_relations, facts = _selected_through(keys, files, declared[0] if declared else [], targets, lex.units)
-    except BaseException:
+    except BaseException as e:
         keys.close(keep=False)
+        if store is not None:
+            store.close()
+        if isinstance(e, corpus_keys.Unwritable):  # a full disk under the check cache: only slower
+            return load(root, kept_keys=False)
         raise
     keys.close()
     related = None

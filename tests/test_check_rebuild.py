@@ -243,3 +243,33 @@ def test_a_build_that_cannot_lock_the_kept_keys_checks_with_a_temporary_table(tw
     finally:
         other.close()
     assert kept == [False] and any(message.startswith(expected) for message in found), found
+
+
+def test_a_kept_keys_database_that_cannot_be_written_mid_check_is_checked_again_without_it(two_articles, monkeypatch):
+    """Its disk fills while the rows of the edited file go in (SQLite says so as it writes them): the check
+    starts again with a temporary database, and finds across files what it would have found."""
+    real_connect = sqlite3.connect
+
+    class Full(sqlite3.Connection):
+        def executemany(self, sql, rows):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    def connect(path, *args, **kwargs):
+        return real_connect(path, *args, factory=Full, **kwargs) if path != "" else real_connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus_keys.sqlite3, "connect", connect)
+    kept = []
+    real_init = corpus_keys.Keys.__init__
+
+    def noted(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        kept.append(self.kept)
+
+    monkeypatch.setattr(corpus_keys.Keys, "__init__", noted)
+    edit, expected = EDITS["a record conflicting with one of the unchanged file"]
+
+    found = found_after(two_articles, edit)
+
+    assert kept == [True, False] and any(message.startswith(expected) for message in found), found
+    monkeypatch.undo()
+    assert found_after(two_articles, ("\n", "\n")) == found  # and the kept database, written at last, agrees

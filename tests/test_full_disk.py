@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -95,3 +96,31 @@ def test_when_only_the_inspect_file_cannot_be_moved_into_place_the_message_says_
     monkeypatch.undo()
     publication.ensure_inspect(built_mini.db)  # as gdfacts serve does
     assert publication.inspect_file(built_mini.db).read_text() == publication.inspect_text(built_mini.db)
+
+
+def test_a_check_cache_that_cannot_grow_only_makes_the_check_slower(mini, tmp_path):
+    """The check cache on a full disk (here every file the build writes is limited to 32 KiB: the cache's
+    entries fit, the keys database kept beside them does not): the check finds what it finds with the cache
+    off, and says so without a traceback; the next check, with room, keeps its keys."""
+    def limited():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (32 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    def check(env, preexec_fn=None):
+        return subprocess.run([sys.executable, str(REPO / "build_db.py"), "--root", ".", "--check"], cwd=mini.root,
+                              capture_output=True, text=True, timeout=120, preexec_fn=preexec_fn, env={**os.environ, **env})
+
+    cached = {"GDFACTS_CACHE": str(tmp_path / "cache")}
+    off = check({"GDFACTS_CACHE": "off"})
+    assert off.returncode == 0 and off.stdout.startswith("Checked: "), off.stderr
+
+    full = check(cached, limited)
+
+    assert (full.returncode, full.stdout, full.stderr) == (0, off.stdout, "")
+    assert check(cached).stdout == off.stdout
+    [kept] = (tmp_path / "cache" / "corpus").glob("*.sqlite")
+    db = sqlite3.connect(kept)
+    try:
+        assert db.execute("SELECT file FROM fact_files").fetchall() == [(FACTS_FILE,)]
+    finally:
+        db.close()
