@@ -224,11 +224,8 @@ def test_the_dataset_checks_as_it_is_before_any_edit(two_articles):
         assert [(s.target_id, s.decision) for s in data.statuses] == []
 
 
-def test_a_build_that_cannot_lock_the_kept_keys_checks_with_a_temporary_table(two_articles, monkeypatch):
-    """Another build of the same root holds the kept database: this one reads every file's records instead."""
-    path = corpus_keys.Keys.kept_at(Path(os.environ["GDFACTS_CACHE"]), two_articles.root)
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
+def kept_or_not(monkeypatch) -> list[bool]:
+    """Whether each keys database opened from now on is the kept one."""
     kept = []
     real_init = corpus_keys.Keys.__init__
 
@@ -237,6 +234,15 @@ def test_a_build_that_cannot_lock_the_kept_keys_checks_with_a_temporary_table(tw
         kept.append(self.kept)
 
     monkeypatch.setattr(corpus_keys.Keys, "__init__", noted)
+    return kept
+
+
+def test_a_build_that_cannot_lock_the_kept_keys_checks_with_a_temporary_table(two_articles, monkeypatch):
+    """Another build of the same root holds the kept database: this one reads every file's records instead."""
+    path = corpus_keys.Keys.kept_at(Path(os.environ["GDFACTS_CACHE"]), two_articles.root)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    kept = kept_or_not(monkeypatch)
     try:
         edit, expected = EDITS["a record conflicting with one of the unchanged file"]
         found = found_after(two_articles, edit)
@@ -258,14 +264,7 @@ def test_a_kept_keys_database_that_cannot_be_written_mid_check_is_checked_again_
         return real_connect(path, *args, factory=Full, **kwargs) if path != "" else real_connect(path, *args, **kwargs)
 
     monkeypatch.setattr(corpus_keys.sqlite3, "connect", connect)
-    kept = []
-    real_init = corpus_keys.Keys.__init__
-
-    def noted(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        kept.append(self.kept)
-
-    monkeypatch.setattr(corpus_keys.Keys, "__init__", noted)
+    kept = kept_or_not(monkeypatch)
     edit, expected = EDITS["a record conflicting with one of the unchanged file"]
 
     found = found_after(two_articles, edit)
