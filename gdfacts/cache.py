@@ -11,6 +11,7 @@ nothing a contribution can add to the repository is ever unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -90,6 +91,7 @@ def put(key: str, *values) -> bool:
     if where is None:
         return False
     folder = where / key[:2]
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -97,6 +99,9 @@ def put(key: str, *values) -> bool:
             for value in values:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / key)
-    except OSError:
-        return False  # a cache that cannot be written only makes the next build slower
+    except OSError:  # a cache that cannot be written only makes the next build slower
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # a file cut short by a full disk, say: nobody else would remove it
+        return False
     return True

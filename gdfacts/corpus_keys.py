@@ -23,7 +23,8 @@ fact files, the file's path and bytes) is not the one they were written
 for, so that a rebuild after one edit writes one file's rows. A build holds
 the kept database's lock from its first question to its last; a build that
 cannot take it at once (another build of the same root is checking), or
-cannot open it, uses a temporary database instead, which only takes longer;
+cannot open it, uses a temporary database instead, which only takes longer
+(one that is damaged, or not a database at all, is removed and made afresh);
 so does a build that cannot write it (its disk is full): what it had written
 is rolled back, and it checks again with a temporary one (`Unwritable`), or,
 when only the last commit failed, the answers it gave stand.
@@ -70,6 +71,16 @@ _INDEXES = ("CREATE INDEX IF NOT EXISTS records_by_key ON records (key, file, n)
             "CREATE INDEX IF NOT EXISTS actuals_by_outcome ON records (outcome) WHERE kind = 'actual'")
 
 
+def _remove(path: Path) -> bool:
+    """Remove a kept database and the files SQLite keeps beside it; whether it is gone."""
+    try:
+        for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+            (path.parent / name).unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
 class Unwritable(Exception):
     """The kept database could not be written (its disk is full, say): check again with a temporary one."""
 
@@ -100,8 +111,9 @@ class Keys:
         """Where the kept database of the corpus at `root` is, in the check cache's folder."""
         return folder / "corpus" / f"{hashlib.sha256(str(root.resolve()).encode()).hexdigest()}-{FORMAT}.sqlite"
 
-    def _kept(self, path: Path, context: str) -> sqlite3.Connection | None:
-        """The kept database, locked for this build; None when it cannot be opened or locked at once."""
+    def _kept(self, path: Path, context: str, again: bool = True) -> sqlite3.Connection | None:
+        """The kept database, locked for this build; None when it cannot be opened or locked at once.
+        One that is not an SQLite database, or a damaged one, is removed and made afresh (once)."""
         db = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,9 +133,12 @@ class Keys:
             else:
                 self._tables(indexed=True)
             return db
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error) as e:
             if db is not None:
                 db.close()
+            damaged = type(e) is sqlite3.DatabaseError  # not a database, or a malformed one (not: locked, full)
+            if damaged and again and _remove(path):
+                return self._kept(path, context, again=False)
             return None
 
     def _tables(self, indexed: bool) -> None:

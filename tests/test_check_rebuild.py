@@ -272,3 +272,21 @@ def test_a_kept_keys_database_that_cannot_be_written_mid_check_is_checked_again_
     assert kept == [True, False] and any(message.startswith(expected) for message in found), found
     monkeypatch.undo()
     assert found_after(two_articles, ("\n", "\n")) == found  # and the kept database, written at last, agrees
+
+
+@pytest.mark.parametrize("damage", ["not a database", "cut short"])
+def test_a_damaged_kept_keys_database_is_made_afresh(two_articles, monkeypatch, damage):
+    """Random bytes in its place, or its pages cut short: the build removes it and keeps a new one, which the
+    next build uses, and what holds across files is found as before."""
+    path = corpus_keys.Keys.kept_at(Path(os.environ["GDFACTS_CACHE"]), two_articles.root)
+    data = path.read_bytes()
+    path.write_bytes(os.urandom(len(data)) if damage == "not a database" else data[:4096] + os.urandom(4096))
+    kept = kept_or_not(monkeypatch)
+    edit, expected = EDITS["a record conflicting with one of the unchanged file"]
+
+    found = found_after(two_articles, edit)
+    again = found_after(two_articles, ("\n", "\n"))
+
+    assert kept == [True, True], kept
+    assert any(message.startswith(expected) for message in found) and again == found, found
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)

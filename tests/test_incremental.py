@@ -18,6 +18,7 @@ import time
 import pytest
 
 import gdfacts.build
+import gdfacts.cache
 from conftest import FACTS_FILE, REPO, Mini, sha256
 from gdfacts import build_state, dataset, numbering, publication
 from gdfacts.build import PATCHED, UNCHANGED, WHOLE, main
@@ -117,6 +118,20 @@ def test_an_entry_whose_records_are_damaged_fails_one_build_and_not_the_next(bui
     assert code == 0, err
     assert checked == [FACTS_FILE]
     assert sha256(built_mini.db) == clean_build(built_mini, capsys, monkeypatch)
+
+
+def test_an_entry_that_cannot_be_written_leaves_no_file_behind(tmp_path, monkeypatch):
+    """A write that fails part way (a full disk, say) only costs the next build time: no entry, and no
+    temporary file left in the cache's folder, where nothing else would remove it."""
+    class FullDisk:
+        def __reduce__(self):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("GDFACTS_CACHE", str(tmp_path / "cache"))
+    key = "ab" + "0" * 62
+    assert gdfacts.cache.put(key, ["written first"], FullDisk()) is False
+    assert gdfacts.cache.get(key) is None
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
 
 
 def test_the_cache_can_be_turned_off(built_mini, capsys, monkeypatch):
