@@ -15,8 +15,8 @@ import sqlite3
 import yaml
 
 from .problems import Problem
+from .publication import DATABASE
 
-DATABASE = "guangdong_facts"  # the database's name in metadata.yml (and in Datasette's URLs)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -27,7 +27,6 @@ import yaml
 from . import publication
 
 FILL = re.compile(r"INSERT\s+INTO\s+(\w+)\s+SELECT\b", re.IGNORECASE)
-DATABASE = "guangdong_facts"  # the database's name in metadata.yml
 
 
 def statements(sql: str) -> list[str]:
@@ -50,7 +49,7 @@ def fill_statements(schema_sql: str) -> list[str]:
 
 def facets(metadata: Path = publication.METADATA) -> dict[str, list[str]]:
     """{table: its column facets}, as metadata.yml (the one Datasette serves with) names them."""
-    tables = yaml.safe_load(metadata.read_text(encoding="utf-8"))["databases"][DATABASE]["tables"]
+    tables = yaml.safe_load(metadata.read_text(encoding="utf-8"))["databases"][publication.DATABASE]["tables"]
     return {name: [f for f in table.get("facets", []) if isinstance(f, str)]
             for name, table in tables.items() if table.get("facets")}
 

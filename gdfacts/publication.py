@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
+DATABASE = "guangdong_facts"  # the database's name in metadata.yml and in Datasette's URLs, whatever its file is called
 PLUGINS_DIR = ROOT / "plugins"
 TEMPLATE_DIR = ROOT / "templates"
 SETTINGS = {
@@ -113,10 +114,12 @@ def snapshot_folder(db: Path) -> Path:
 
 
 def snapshot(db: Path) -> Path:
-    """The file a server of `db` serves: `.<name>.served/<hash>/<name>`, a hard
-    link to the database as it is now (a copy where the file system has no
-    links), named by the first 16 hex digits of its SHA-256, with its inspect
-    file beside it.
+    """The file a server of `db` serves: `.<name>.served/<hash>/guangdong_facts.db`
+    (named as metadata.yml names the database, so that its descriptions,
+    queries and dashboards apply whatever the file is called): a hard link
+    to the database as it is now (a copy where the file system has no
+    links), in a folder named by the first 16 hex digits of its SHA-256,
+    with its inspect file beside it.
 
     A build never writes a database in place: it renames a new file over it.
     The link keeps the old file, so a server started on a snapshot serves the
@@ -146,7 +149,7 @@ def snapshot(db: Path) -> Path:
                 pass
             os.close(lock)
         os.set_inheritable(lock, True)  # kept by the server `gdfacts serve` execs
-        served = held / db.name
+        served = held / f"{DATABASE}.db"  # the name metadata.yml describes, whatever the file is called
         if not served.exists():
             os.replace(taken, served)
     finally:

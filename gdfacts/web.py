@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from .publication import DATABASE
 from .quantities import format_quantity
 
-DATABASE = "guangdong_facts"
 RECORD_TABLES = {"fact": "facts", "target": "targets"}
 RECORD_ROUTE = "/record/"
 

@@ -104,3 +104,20 @@ def test_a_snapshot_is_held_while_its_server_runs(built_mini, capsys):
     finally:
         first.terminate()
         first.wait(10)
+
+
+def test_a_database_file_of_another_name_is_served_as_the_one_metadata_describes(built_mini, tmp_path):
+    """`gdfacts --db elsewhere/other.db serve`: the pages, the metadata's descriptions and queries, and the
+    dashboard are those of guangdong_facts, as metadata.yml names it (they were a 404 under /other/)."""
+    other = tmp_path / "other.db"
+    other.write_bytes(built_mini.db.read_bytes())
+    process, base = gdfacts_serve(other)
+    try:
+        assert served(base)["download"] == sha256(other)
+        database = httpx.get(f"{base}/guangdong_facts.json", timeout=30).json()
+        assert "targets_vs_outcomes" in {query["name"] for query in database["queries"]}
+        assert httpx.get(f"{base}/-/dashboards/growth", timeout=30).status_code == 200
+        assert httpx.get(f"{base}/other.json", timeout=30).status_code == 404
+    finally:
+        process.terminate()
+        process.wait(10)
