@@ -24,7 +24,9 @@ for, so that a rebuild after one edit writes one file's rows. A build holds
 the kept database's lock from its first question to its last; a build that
 cannot take it at once (another build of the same root is checking), or
 cannot open it, uses a temporary database instead, which only takes longer
-(one that is damaged, or not a database at all, is removed and made afresh);
+(one that is damaged, or not a database at all, is removed and made afresh,
+and one found damaged while in use is removed once the check has run again
+with a temporary one);
 so does a build that cannot write it (its disk is full): what it had written
 is rolled back, and it checks again with a temporary one (`Unwritable`), or,
 when only the last commit failed, the answers it gave stand.
@@ -91,6 +93,8 @@ class Keys:
 
     def __init__(self, path: Path | None = None, context: str = ""):
         self.kept = False
+        self.path = path
+        self.damaged = False  # found so while in use: removed when closed, made afresh by the next build
         self.db = self._kept(path, context) if path is not None else None
         self.kept = self.db is not None
         if self.db is None:
@@ -169,13 +173,15 @@ class Keys:
 
     @contextlib.contextmanager
     def _writing(self):
-        """Writes to the database: on the kept one, a failure (a full disk) is Unwritable."""
+        """Writes to the database, and reads from it: on the kept one, a failure (a full disk, or pages
+        found damaged) is Unwritable."""
         try:
             yield
-        except sqlite3.OperationalError as e:
+        except sqlite3.DatabaseError as e:
             if not self.kept:
                 raise
-            raise Unwritable(f"the keys database kept in the check cache could not be written: {e}") from e
+            self.damaged = self.damaged or type(e) is sqlite3.DatabaseError  # malformed, not: full, locked
+            raise Unwritable(f"the keys database kept in the check cache could not be used: {e}") from e
 
     def _ask(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         with self._writing():
@@ -190,8 +196,18 @@ class Keys:
                 self._indexed = True
             return self.db.execute(sql, params)
 
+    def _rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
+        """The rows of a question, read in batches, a failure to read them as Unwritable (see _writing)."""
+        cursor = self._ask(sql, params)
+        while True:
+            with self._writing():
+                batch = cursor.fetchmany(1000)
+            if not batch:
+                return
+            yield from batch
+
     def _records(self, sql: str, params: tuple = ()) -> Iterator[Keyed]:
-        return (_keyed(row) for row in self._ask(sql, params))
+        return (_keyed(row) for row in self._rows(sql, params))
 
     def repeated_keys(self) -> Iterator[tuple[Keyed, Keyed]]:
         """Each record whose key an earlier record has, with the first record of that key, in order."""
@@ -224,8 +240,8 @@ class Keys:
                "(SELECT outcome FROM records WHERE tbl = 'targets')")
         indicators, units = sorted(indicators), sorted(units)
         if not (indicators or units or restated):  # no relation selects: only the partial indexes are read
-            return self._ask(sql + " ORDER BY file, n")
-        return self._ask(
+            return self._rows(sql + " ORDER BY file, n")
+        return self._rows(
             "SELECT file, n FROM records WHERE indicator IN (SELECT value FROM json_each(?)) "
             "OR unit IN (SELECT value FROM json_each(?)) OR (? AND citations > 1) UNION " + sql + " ORDER BY file, n",
             (json.dumps(indicators), json.dumps(units), int(restated)))
@@ -241,6 +257,8 @@ class Keys:
             pass  # every answer was given: the database stays as the last build left it (closing rolls back)
         finally:
             self.db.close()
+            if self.damaged:
+                _remove(self.path)
 
 
 def _keyed(row: tuple) -> Keyed:

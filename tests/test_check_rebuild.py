@@ -290,3 +290,41 @@ def test_a_damaged_kept_keys_database_is_made_afresh(two_articles, monkeypatch, 
     assert kept == [True, True], kept
     assert any(message.startswith(expected) for message in found) and again == found, found
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_kept_keys_database_found_damaged_while_read_is_checked_again_without_it_and_made_afresh(
+        two_articles, monkeypatch):
+    """It opens, but its pages turn out malformed as a question is answered: the check starts again with a
+    temporary database and finds across files what it would have found; the damaged file is removed, and
+    the next build keeps a new one."""
+    real_connect = sqlite3.connect
+
+    class Malformed:  # the rows of records, as a damaged page gives them
+        def fetchmany(self, size=1):
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        fetchone = fetchall = fetchmany
+
+        def __iter__(self):
+            self.fetchmany()
+
+    class Damaged(sqlite3.Connection):
+        def execute(self, sql, *args):
+            cursor = super().execute(sql, *args)
+            return Malformed() if sql.lstrip().upper().startswith("SELECT") and "FROM records" in sql else cursor
+
+    def connect(path, *args, **kwargs):
+        return real_connect(path, *args, factory=Damaged, **kwargs) if path != "" else real_connect(path, *args, **kwargs)
+
+    path = corpus_keys.Keys.kept_at(Path(os.environ["GDFACTS_CACHE"]), two_articles.root)
+    monkeypatch.setattr(corpus_keys.sqlite3, "connect", connect)
+    kept = kept_or_not(monkeypatch)
+    edit, expected = EDITS["a record conflicting with one of the unchanged file"]
+
+    found = found_after(two_articles, edit)
+
+    assert kept == [True, False] and any(message.startswith(expected) for message in found), found
+    assert not path.exists()
+    monkeypatch.undo()
+    kept = kept_or_not(monkeypatch)
+    assert found_after(two_articles, ("\n", "\n")) == found and kept == [True] and path.exists()
