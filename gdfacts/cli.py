@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import limits, output, search_text
+from . import limits, output
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "GDFACTS_DB"
@@ -294,7 +294,9 @@ def facts(ctx, region, indicator, period, kind, search, fmt, time_limit):
             " union select id from facts where rowid in (select rowid from facts_fts where facts_fts match ?)"
             " union select id from targets where rowid in (select rowid from targets_fts where targets_fts match ?))"
         )
-        params += [search_text.cli_query(search)] * 3
+        from .search_text import cli_query  # its patterns are compiled only when a search needs them
+
+        params += [cli_query(search)] * 3
     clause = "where " + " and ".join(where) if where else ""
     branches = [FACTS_SQL.format(record=record, table=table, key=key, where=clause)
                 for record, table, key in (("fact", "facts", "fact_id"), ("target", "targets", "target_id"))]

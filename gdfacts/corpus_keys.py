@@ -28,7 +28,7 @@ cannot open it, uses a temporary database instead, which only takes longer
 and one found damaged while in use is removed once the check has run again
 with a temporary one);
 so does a build that cannot write it (its disk is full): what it had written
-is rolled back, and it checks again with a temporary one (`Unwritable`), or,
+is rolled back, and it checks again with a temporary one (`Unusable`), or,
 when only the last commit failed, the answers it gave stand.
 """
 
@@ -83,8 +83,9 @@ def _remove(path: Path) -> bool:
     return True
 
 
-class Unwritable(Exception):
-    """The kept database could not be written (its disk is full, say): check again with a temporary one."""
+class Unusable(Exception):
+    """The kept database could not be written (its disk is full) or read (its pages are damaged): check
+    again with a temporary one."""
 
 
 class Keys:
@@ -163,7 +164,7 @@ class Keys:
             raise ValueError(f"{file} is among the keys already")
         rows = [(file, n, key, ident, conflicts_with, repr(value), *rest)
                 for n, (key, ident, conflicts_with, value, *rest) in enumerate(records)]
-        with self._writing():
+        with self._guarded():
             if file in self.held:
                 self.db.execute("DELETE FROM records WHERE file = ?", (file,))
             self.db.executemany(f"INSERT INTO records VALUES ({','.join('?' * len(_ROW))})", rows)
@@ -172,19 +173,19 @@ class Keys:
         self.current.add(file)
 
     @contextlib.contextmanager
-    def _writing(self):
+    def _guarded(self):
         """Writes to the database, and reads from it: on the kept one, a failure (a full disk, or pages
-        found damaged) is Unwritable."""
+        found damaged) is Unusable."""
         try:
             yield
         except sqlite3.DatabaseError as e:
             if not self.kept:
                 raise
             self.damaged = self.damaged or type(e) is sqlite3.DatabaseError  # malformed, not: full, locked
-            raise Unwritable(f"the keys database kept in the check cache could not be used: {e}") from e
+            raise Unusable(f"the keys database kept in the check cache could not be used: {e}") from e
 
     def _ask(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
-        with self._writing():
+        with self._guarded():
             if self.held.keys() != self.current:  # files no longer among the corpus's own
                 for file in set(self.held) - self.current:
                     self.db.execute("DELETE FROM records WHERE file = ?", (file,))
@@ -197,10 +198,10 @@ class Keys:
             return self.db.execute(sql, params)
 
     def _rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
-        """The rows of a question, read in batches, a failure to read them as Unwritable (see _writing)."""
+        """The rows of a question, read in batches, a failure to read them as Unusable (see _guarded)."""
         cursor = self._ask(sql, params)
         while True:
-            with self._writing():
+            with self._guarded():
                 batch = cursor.fetchmany(1000)
             if not batch:
                 return
@@ -251,9 +252,9 @@ class Keys:
         try:
             if self.kept and keep:
                 self._ask("SELECT 1")  # the files no longer its own gone, the indexes made
-                with self._writing():
+                with self._guarded():
                     self.db.execute("COMMIT")
-        except Unwritable:
+        except Unusable:
             pass  # every answer was given: the database stays as the last build left it (closing rolls back)
         finally:
             self.db.close()

@@ -177,7 +177,7 @@ def load(root: Path | str, kept_keys: bool = True) -> Dataset:
         keys.close(keep=False)
         if store is not None:
             store.close()
-        if isinstance(e, corpus_keys.Unwritable):  # a full disk under the check cache: only slower
+        if isinstance(e, corpus_keys.Unusable):  # a full disk under the check cache, or a damaged file: only slower
             return load(root, kept_keys=False)
         raise
     keys.close()
